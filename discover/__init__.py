@@ -1,0 +1,1 @@
+"""deskmine engine: readers, tokens, segmentation, mining, scoring, renderers, CLI."""
