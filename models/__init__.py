@@ -3,6 +3,34 @@
 ``models`` imports nothing else of deskmine; ``discover`` and ``exporters`` import it.
 """
 
+from models.botplan import (
+    CLICK_KINDS,
+    SELECTOR_KINDS,
+    SOURCE_KINDS,
+    TECHNOLOGIES,
+    App,
+    AttachWindow,
+    BotPlan,
+    Click,
+    Column,
+    CopyToVariable,
+    Evidence,
+    ForEachRow,
+    Hotkey,
+    ManualStep,
+    Navigate,
+    OpenApp,
+    PasteVariable,
+    PlanStep,
+    ReadRange,
+    Selector,
+    Target,
+    TypeText,
+    UseBrowser,
+    ValueSource,
+    Variable,
+    Wait,
+)
 from models.events import (
     ACTIONS,
     CATEGORY_COLUMNS,
@@ -18,6 +46,7 @@ from models.events import (
 )
 from models.routines import Candidate, Factor, Instance, Routine, Score, Step, Variant
 from models.schemas import load_schema
+from models.visitor import PlanVisitor, UnsupportedStep
 
 __all__ = [
     "ACTIONS",
@@ -39,4 +68,32 @@ __all__ = [
     "empty_event_table",
     "load_schema",
     "sort_events",
+    "CLICK_KINDS",
+    "SELECTOR_KINDS",
+    "SOURCE_KINDS",
+    "TECHNOLOGIES",
+    "App",
+    "AttachWindow",
+    "BotPlan",
+    "Click",
+    "Column",
+    "CopyToVariable",
+    "Evidence",
+    "ForEachRow",
+    "Hotkey",
+    "ManualStep",
+    "Navigate",
+    "OpenApp",
+    "PasteVariable",
+    "PlanStep",
+    "PlanVisitor",
+    "ReadRange",
+    "Selector",
+    "Target",
+    "TypeText",
+    "UnsupportedStep",
+    "UseBrowser",
+    "ValueSource",
+    "Variable",
+    "Wait",
 ]
