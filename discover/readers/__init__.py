@@ -1,0 +1,343 @@
+"""Read recordings into the event table: detect each file's format, validate, map.
+
+``read_events`` is what the pipeline calls; ``validate_events`` reads the same way but
+never raises for bad events, for ``deskmine validate``. Paths may be files, folders
+(read recursively in sorted order, hidden files skipped, files that hold no
+recording skipped) or glob patterns.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from discover.errors import ConfigError, InputError, InvalidEventsError
+from discover.readers._common import Batch, Source
+from discover.readers._detect import detect_format
+from discover.readers.action_logger import read_action_logger
+from discover.readers.jsonl import read_jsonl
+from discover.readers.native_csv import read_native_csv
+from models import EVENT_COLUMNS, conform_event_table, sort_events
+
+__all__ = ["FORMATS", "ReadResult", "detect_format", "read_events", "validate_events"]
+
+#: Format names accepted by ``input_format`` (and ``--input-format``).
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "action_logger")
+
+_READERS: Mapping[str, Callable[..., Batch]] = {
+    "jsonl": read_jsonl,
+    "csv": read_native_csv,
+    "action_logger": read_action_logger,
+}
+# With --input-format, files inside folders are read when their content looks like
+# a recording or their name ends like the forced format's files do.
+_SUFFIXES = {
+    "jsonl": (".jsonl", ".ndjson", ".jsonlines"),
+    "csv": (".csv", ".tsv"),
+    "action_logger": (".csv",),
+}
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Events read from recordings, with what was found wrong on the way.
+
+    Attributes
+    ----------
+    events : pandas.DataFrame
+        The event table (``models.EVENT_COLUMNS``), sorted by ``models.sort_events``.
+    truth : pandas.DataFrame or None
+        Columns ``event_id``, ``routine``, ``instance`` (str) for events whose file
+        carried ground truth, in event order; None when no file did.
+    errors : tuple of InputError
+        Every problem found, by file then line.
+    files : tuple of str
+        Files read, in order.
+    n_lines : int
+        Data lines (records) seen, valid and invalid.
+    formats : dict of str to str
+        File -> format name.
+    """
+
+    events: pd.DataFrame
+    truth: pd.DataFrame | None
+    errors: tuple[InputError, ...]
+    files: tuple[str, ...]
+    n_lines: int
+    formats: dict[str, str]
+
+    @property
+    def n_events(self) -> int:
+        """Number of valid events read."""
+        return len(self.events)
+
+
+def read_events(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    input_format: str | None = None,
+    skip_invalid: bool = False,
+    column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> ReadResult:
+    """Read every recording under `paths` into one event table.
+
+    Parameters
+    ----------
+    paths : str, path, or iterable of them
+        Files, folders (read recursively) or glob patterns.
+    input_format : str or None, default=None
+        One of ``FORMATS`` to force; None detects each file's format from content.
+    skip_invalid : bool, default=False
+        Keep going past bad events (they stay listed in ``errors``).
+    column_map : dict of str to str or None, default=None
+        Event field -> column name, for CSV files in no known format.
+    encoding : str or None, default=None
+        Text encoding of every file; None means UTF-8 (BOM accepted) or UTF-16
+        when the file starts with a UTF-16 BOM.
+
+    Returns
+    -------
+    ReadResult
+
+    Raises
+    ------
+    InputError
+        A path that names no file or folder, or a named file in no known format.
+    InvalidEventsError
+        Any bad event when `skip_invalid` is False; it lists every error and the
+        number of valid events (``n_valid``).
+    ConfigError
+        An unknown `input_format`.
+    """
+    result = _read(paths, input_format, column_map, encoding, strict_paths=True)
+    if result.errors and not skip_invalid:
+        raise InvalidEventsError(list(result.errors), n_valid=result.n_events)
+    return result
+
+
+def validate_events(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    input_format: str | None = None,
+    column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> ReadResult:
+    """Read like ``read_events`` but collect every problem instead of raising.
+
+    Missing paths and files in no known format are reported in ``errors`` too.
+
+    Parameters
+    ----------
+    paths, input_format, column_map, encoding
+        As for ``read_events``.
+
+    Returns
+    -------
+    ReadResult
+
+    Raises
+    ------
+    ConfigError
+        An unknown `input_format`.
+    """
+    return _read(paths, input_format, column_map, encoding, strict_paths=False)
+
+
+def _check_options(input_format: str | None, column_map: dict[str, str] | None) -> None:
+    if input_format is not None and input_format not in FORMATS:
+        raise ConfigError(
+            f"input_format must be one of {', '.join(FORMATS)} or None; "
+            f"got {input_format!r}."
+        )
+    if column_map is not None and not (
+        isinstance(column_map, Mapping)
+        and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in column_map.items()
+        )
+    ):
+        raise ConfigError(
+            "column_map must map event field names to column names (str -> str); "
+            f"got {column_map!r}."
+        )
+
+
+def _as_path_list(paths: object) -> list[str]:
+    # a lone string is one path, not a sequence of one-letter paths
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [os.fspath(p) for p in paths]  # type: ignore[union-attr]
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _folder_sources(folder: Path, display: str) -> list[Source]:
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if path.is_file() and not _hidden(relative):
+            name = relative.as_posix()
+            found.append(
+                Source(path, os.path.join(display, *relative.parts), name, False)
+            )
+    return sorted(found, key=lambda s: s.name)
+
+
+def _glob_root(pattern: str) -> str:
+    parts = Path(pattern).parts
+    fixed = list(_until_magic(parts))
+    return os.path.join(*fixed) if fixed else "."
+
+
+def _until_magic(parts: tuple[str, ...]) -> Iterable[str]:
+    for part in parts:
+        if _GLOB_CHARS & set(part):
+            return
+        yield part
+
+
+def _glob_sources(pattern: str) -> list[Source]:
+    root = Path(_glob_root(pattern))
+    found = []
+    for match in sorted(glob.glob(pattern, recursive=True)):
+        path = Path(match)
+        relative = Path(os.path.relpath(path, root))
+        if path.is_file() and not _hidden(relative):
+            found.append(Source(path, match, relative.as_posix(), False))
+    return found
+
+
+def _expand(paths: list[str]) -> tuple[list[Source], list[InputError]]:
+    sources: list[Source] = []
+    errors: list[InputError] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            found = [Source(path, given, path.name, True)]
+        elif path.is_dir():
+            found = _folder_sources(path, given)
+        elif _GLOB_CHARS & set(given):
+            found = _glob_sources(given)
+            if not found:
+                errors.append(InputError(given, 0, "path", "no file matches this glob"))
+        else:
+            errors.append(InputError(given, 0, "path", "no such file or folder"))
+            continue
+        for source in found:
+            key = source.path.resolve()
+            if key not in seen:
+                seen.add(key)
+                sources.append(source)
+    return sources, errors
+
+
+def _format_of(
+    source: Source, input_format: str | None, column_map: dict[str, str] | None
+) -> tuple[str | None, InputError | None]:
+    detected = detect_format(source.path, column_map=column_map)
+    if input_format is not None:
+        wanted = source.explicit or detected is not None
+        if wanted or source.path.suffix.lower() in _SUFFIXES[input_format]:
+            return input_format, None
+        return None, None
+    if detected is not None and detected not in _READERS:
+        detected = None  # a format this build cannot read yet
+    if detected is None and source.explicit:
+        reason = (
+            f"cannot tell the format from the content; expected one of "
+            f"{', '.join(FORMATS)}; pass --input-format"
+        )
+        return None, InputError(source.display, 1, "format", reason)
+    return detected, None
+
+
+def _read(
+    paths: object,
+    input_format: str | None,
+    column_map: dict[str, str] | None,
+    encoding: str | None,
+    *,
+    strict_paths: bool,
+) -> ReadResult:
+    _check_options(input_format, column_map)
+    sources, errors = _expand(_as_path_list(paths))
+    if errors and strict_paths:
+        raise errors[0]
+    batches: list[tuple[Source, Batch]] = []
+    formats: dict[str, str] = {}
+    for source in sources:
+        fmt, problem = _format_of(source, input_format, column_map)
+        if problem is not None:
+            if strict_paths:
+                raise problem
+            errors.append(problem)
+            continue
+        if fmt is None:
+            continue
+        formats[source.display] = fmt
+        batches.append((source, _READERS[fmt](source, encoding=encoding)))
+    return _assemble(batches, errors, formats)
+
+
+def _assemble(
+    batches: list[tuple[Source, Batch]],
+    errors: list[InputError],
+    formats: dict[str, str],
+) -> ReadResult:
+    rows: list[dict] = []
+    truth: dict[str, tuple[str, str]] = {}
+    first_seen: dict[str, tuple[str, int]] = {}
+    for source, batch in batches:
+        file_errors = sorted(batch.errors, key=lambda e: e.line)
+        for i, row in enumerate(batch.rows):
+            event_id = row["event_id"]
+            if event_id in first_seen:
+                where = "{}:{}".format(*first_seen[event_id])
+                reason = f"duplicate event id {event_id!r} (first at {where})"
+                file_errors.append(
+                    InputError(source.display, row["line"], "event_id", reason)
+                )
+                continue
+            first_seen[event_id] = (source.display, row["line"])
+            rows.append(row)
+            if batch.truth is not None:
+                truth[event_id] = batch.truth[i]
+        errors.extend(sorted(file_errors, key=lambda e: e.line))
+    events = sort_events(conform_event_table(_frame(rows)))
+    truth_frame = None
+    if truth:
+        ids = [e for e in events["event_id"].tolist() if e in truth]
+        truth_frame = pd.DataFrame(
+            {
+                "event_id": ids,
+                "routine": [truth[e][0] for e in ids],
+                "instance": [truth[e][1] for e in ids],
+            },
+            dtype=object,
+        )
+    return ReadResult(
+        events=events,
+        truth=truth_frame,
+        errors=tuple(errors),
+        files=tuple(s.display for s, _ in batches),
+        n_lines=sum(b.n_lines for _, b in batches),
+        formats=formats,
+    )
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    columns = {c: [row.get(c) for row in rows] for c in EVENT_COLUMNS}
+    columns["ts"] = pd.to_datetime(
+        np.array(columns["ts"], dtype="datetime64[ns]"), utc=True
+    )
+    return pd.DataFrame(columns)

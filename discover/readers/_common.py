@@ -1,0 +1,233 @@
+"""Helpers every reader shares: sources, line decoding, timestamps, result batches.
+
+Readers decode line by line so that one bad byte costs one line, not the file, and
+collect every problem as an ``InputError`` before the caller decides to raise.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from discover.errors import InputError
+
+#: Longest line a reader accepts; longer ones are an error (and are not buffered).
+MAX_LINE_BYTES = 1 << 20
+
+#: ISO 8601 date and time as the event schema's ``ts`` pattern allows it.
+TS_PATTERN = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to read: where it is, how errors name it, how event ids start."""
+
+    path: Path
+    display: str  # path as the user can find it, used in error messages
+    name: str  # event id prefix: path relative to the given folder, or file name
+    explicit: bool  # named on the command line (not found inside a folder or glob)
+
+
+@dataclass
+class Batch:
+    """What one file gave: event rows, optional truth, errors, data lines seen."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    truth: list[tuple[str, str]] | None = None  # (routine, instance) per row
+    errors: list[InputError] = field(default_factory=list)
+    n_lines: int = 0
+
+
+def quote(text: Any, limit: int = 60) -> str:
+    """Show a recorded string in a message, quoted and cut to `limit` characters."""
+    text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "'" + text.replace("'", "\\'") + "'"
+
+
+def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def bad_encoding_reason(exc: UnicodeDecodeError, encoding: str) -> str:
+    byte = exc.object[exc.start]
+    name = "UTF-8" if encoding.replace("-", "").lower() == "utf8" else encoding
+    return (
+        f"not valid {name} (byte 0x{byte:02x} at column {exc.start + 1}); "
+        "re-save as UTF-8 or pass --encoding"
+    )
+
+
+def _is_wide(encoding: str) -> bool:
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+def _long_line_error(source: Source, line_no: int) -> InputError:
+    return InputError(
+        source.display,
+        line_no,
+        "line",
+        f"longer than {MAX_LINE_BYTES:,} bytes; is this really a line-based file?",
+    )
+
+
+def iter_lines(
+    source: Source, encoding: str | None = None, *, keepends: bool = False
+) -> Iterator[tuple[int, str | None, InputError | None]]:
+    """Yield ``(line number, text, error)`` for every physical line of `source`.
+
+    Text is ``None`` when the line could not be used (bad bytes, too long), and the
+    error says why. A UTF-8 BOM is dropped; a UTF-16 BOM switches to UTF-16. Lines
+    never hold more than ``MAX_LINE_BYTES`` in memory.
+    """
+    with open(source.path, "rb") as raw:
+        head = raw.read(4)
+        raw.seek(0)
+        if head.startswith(_UTF16_BOMS) or (encoding and _is_wide(encoding)):
+            text = io.TextIOWrapper(raw, encoding=encoding or "utf-16", newline="")
+            yield from _iter_text_lines(source, text, keepends)
+            return
+        codec = encoding or "utf-8"
+        if codec.replace("-", "").lower() in {"utf8", "utf8sig"}:
+            codec = "utf-8"
+            if head.startswith(codecs.BOM_UTF8):
+                raw.seek(len(codecs.BOM_UTF8))
+        line_no = 0
+        while True:
+            chunk = raw.readline(MAX_LINE_BYTES + 1)
+            if not chunk:
+                return
+            line_no += 1
+            if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+                while chunk and not chunk.endswith(b"\n"):
+                    chunk = raw.readline(MAX_LINE_BYTES)
+                yield line_no, None, _long_line_error(source, line_no)
+                continue
+            try:
+                line = chunk.decode(codec)
+            except UnicodeDecodeError as exc:
+                reason = bad_encoding_reason(exc, codec)
+                yield (
+                    line_no,
+                    None,
+                    InputError(source.display, line_no, "encoding", reason),
+                )
+                continue
+            yield line_no, line if keepends else line.rstrip("\r\n"), None
+
+
+def _iter_text_lines(
+    source: Source, text: io.TextIOWrapper, keepends: bool
+) -> Iterator[tuple[int, str | None, InputError | None]]:
+    line_no = 0
+    while True:
+        try:
+            line = text.readline(MAX_LINE_BYTES + 1)
+        except UnicodeDecodeError as exc:
+            reason = bad_encoding_reason(exc, text.encoding)
+            yield (
+                line_no + 1,
+                None,
+                InputError(source.display, line_no + 1, "encoding", reason),
+            )
+            return  # a wide-encoding stream cannot resynchronise reliably
+        if not line:
+            return
+        line_no += 1
+        if line_no == 1:
+            line = line.lstrip("\ufeff")
+        if len(line) > MAX_LINE_BYTES and not line.endswith("\n"):
+            while line and not line.endswith("\n"):
+                line = text.readline(MAX_LINE_BYTES)
+            yield line_no, None, _long_line_error(source, line_no)
+            continue
+        yield line_no, line if keepends else line.rstrip("\r\n"), None
+
+
+def read_head(path: Path, n_bytes: int = 65536) -> str:
+    """First `n_bytes` of a file as text (BOM-aware, undecodable bytes replaced)."""
+    with open(path, "rb") as raw:
+        head = raw.read(n_bytes)
+    if head.startswith(_UTF16_BOMS):
+        return head.decode("utf-16", errors="replace")
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
+    return head.decode("utf-8", errors="replace")
+
+
+def parse_timestamps(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse ISO 8601 strings to naive-UTC ``datetime64[ns]``; return (times, ok).
+
+    A string must match the schema's ``ts`` pattern and name a real calendar time;
+    times without a zone are UTC.
+    """
+    series = pd.Series(values, dtype=object)
+    is_text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    shaped = np.zeros(len(series), dtype=bool)
+    if is_text.any():
+        text = series[is_text].astype(str)
+        shaped[is_text] = text.str.match(TS_PATTERN.pattern).to_numpy(dtype=bool)
+    candidates = series.where(shaped, None)
+    times = pd.to_datetime(candidates, format="ISO8601", utc=True, errors="coerce")
+    times = times.astype("datetime64[ns, UTC]")
+    ok = shaped & times.notna().to_numpy()
+    return times.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), ok
+
+
+def finish_timestamps(batch: Batch, source: Source, field: str = "ts") -> None:
+    """Parse every row's ``ts`` in one pass; drop rows whose time is not valid."""
+    if not batch.rows:
+        return
+    times, ok = parse_timestamps([row["ts"] for row in batch.rows])
+    kept: list[dict[str, Any]] = []
+    kept_truth: list[tuple[str, str]] = []
+    for i, row in enumerate(batch.rows):
+        if ok[i]:
+            row["ts"] = times[i]
+            kept.append(row)
+            if batch.truth is not None:
+                kept_truth.append(batch.truth[i])
+        else:
+            reason = f"not an ISO 8601 time: {quote(row['ts'])}"
+            batch.errors.append(InputError(source.display, row["line"], field, reason))
+    batch.rows = kept
+    if batch.truth is not None:
+        batch.truth = kept_truth
+
+
+def fill_users(rows: list[dict[str, Any]], default: str = "unknown") -> None:
+    """Give rows without a user the previous row's user (else the next one's).
+
+    One recorder runs on one desktop, so a system event without a user (a
+    clipboard change) belongs to whoever acted just before it.
+    """
+    last = None
+    pending: list[dict[str, Any]] = []
+    for row in rows:
+        if row.get("user"):
+            last = row["user"]
+            for early in pending:
+                early["user"] = last
+            pending.clear()
+        elif last is not None:
+            row["user"] = last
+        else:
+            pending.append(row)
+    for early in pending:
+        early["user"] = default

@@ -1,0 +1,62 @@
+"""Native JSON Lines: one event object per line, as models/schemas/event.schema.json."""
+
+from __future__ import annotations
+
+import json
+
+from discover.errors import InputError
+from discover.readers import _native
+from discover.readers._common import Batch, Source, finish_timestamps, iter_lines
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not standard JSON")
+
+
+def read_jsonl(source: Source, *, encoding: str | None = None) -> Batch:
+    """Read one native JSON Lines file; every bad line becomes an ``InputError``.
+
+    Parameters
+    ----------
+    source : Source
+        The file, its display path and its event id prefix.
+    encoding : str or None, default=None
+        Text encoding; ``None`` means UTF-8 (BOM accepted) or UTF-16 with a BOM.
+
+    Returns
+    -------
+    Batch
+        Valid rows (``ts`` parsed), the errors, and the number of non-empty lines.
+    """
+    batch = Batch()
+    decoder = json.JSONDecoder(parse_constant=_no_constants)
+    for line_no, text, error in iter_lines(source, encoding):
+        if error is not None:
+            batch.n_lines += 1
+            batch.errors.append(error)
+            continue
+        if not text.strip():
+            continue
+        batch.n_lines += 1
+        try:
+            obj = decoder.decode(text)
+        except json.JSONDecodeError as exc:
+            reason = f"truncated or malformed JSON: {exc.msg} (column {exc.colno})"
+            batch.errors.append(InputError(source.display, line_no, "json", reason))
+            continue
+        except ValueError as exc:
+            reason = f"malformed JSON: {exc}"
+            batch.errors.append(InputError(source.display, line_no, "json", reason))
+            continue
+        if not _native.quick_valid(obj):
+            problems = _native.explain(obj)
+            if problems:
+                for field, reason in problems:
+                    batch.errors.append(
+                        InputError(source.display, line_no, field, reason)
+                    )
+                continue
+        default_id = f"{source.name}:{line_no}"
+        batch.rows.append(_native.flatten(obj, default_id, source.name, line_no))
+    finish_timestamps(batch, source)
+    return batch
