@@ -1,0 +1,656 @@
+"""Score routines: time a bot would save, how automatable they are, and why.
+
+Every figure is computed from the events of each instance (noise excluded: only
+``Instance.event_ids``), with the settings of ``[scoring]`` (``discover/config.py``)::
+
+    human_s(run)    = sum of min(gap, idle_cap_s) over consecutive events of the run
+                      + min(duration_s of the last event or last_step_s, idle_cap_s)
+    bot_s(run)      = sum of bot_seconds[action] over the run's events
+                      + per_char x characters typed (type, edit_cell)
+    human_s, bot_s  = median over runs (p90 of human_s is reported too)
+    runs_per_day    = sum over users u who ran it of runs_u / days_u
+    runs_per_month  = runs_per_day x working_days_per_month
+    automatability  = sum(weight_f x factor_f) / sum(weight_f), factors in [0, 1]
+    hours_per_month = runs_per_month x max(human_s - bot_s, 0) / 3600 x automatability
+    value_per_month = hours_per_month x hourly_cost
+
+``days_u`` is the number of calendar days (in ``timezone``) on which user ``u`` has any
+event in the recordings: the days they were observed working, whether or not they ran
+the routine. Each performer's observed rate is extrapolated to a month and the rates
+are summed, so ``runs_per_month`` is the recorded team's monthly volume; users who
+never ran the routine add nothing. Scaling by automatability counts only the share of
+the saving a bot can be expected to deliver without a person stepping in.
+
+The text above is :data:`FORMULA`; reports print it with the factor definitions in
+:data:`FACTORS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+import pandas as pd
+
+from discover.config import SCORING_VERSION, BotSeconds, Settings
+from discover.naming import name_routine
+from models import RULE_BASED_ACTIONS, Candidate, Factor, Instance, Routine, Score
+
+FORMULA = """\
+human_s(run)    = sum of min(gap, idle_cap_s) over consecutive events of the run
+                  + min(duration_s of the last event or last_step_s, idle_cap_s)
+bot_s(run)      = sum of bot_seconds[action] over the run's events
+                  + per_char x characters typed (type, edit_cell)
+human_s, bot_s  = median over runs (p90 of human_s is reported too)
+runs_per_day    = sum over users u who ran it of runs_u / days_u
+                  (days_u = calendar days in `timezone` with any event of u)
+runs_per_month  = runs_per_day x working_days_per_month
+automatability  = sum(weight_f x factor_f) / sum(weight_f), factors in [0, 1]
+hours_per_month = runs_per_month x max(human_s - bot_s, 0) / 3600 x automatability
+value_per_month = hours_per_month x hourly_cost
+"""
+
+#: Automatability factors, in report order, with what each measures (1 = best).
+FACTORS: tuple[tuple[str, str], ...] = (
+    ("rule_based", "share of the runs' events whose action a bot does by rule"),
+    (
+        "traced_values",
+        "share of pasted/typed values whose value_hash matches a copy or cut "
+        "earlier in the same run (1 when no value is entered)",
+    ),
+    ("free_text", "1 - share of events that type text with no traced source"),
+    (
+        "variants",
+        "1 - mean distance of each run's variant from the main one "
+        "(edit distance / longer length)",
+    ),
+    ("apps", "1 / (1 + (apps - 1) / 2): 1 app 1.0, 2 apps 0.67, 3 apps 0.5"),
+    (
+        "stable_targets",
+        "share of targeted events with an id, automation id, name, css or xpath "
+        "(a cell for spreadsheet actions)",
+    ),
+)
+
+_SOURCE_ACTIONS = frozenset({"copy", "cut"})
+_SINK_ACTIONS = frozenset({"paste", "type", "edit_cell"})
+_TYPING_ACTIONS = frozenset({"type", "edit_cell"})
+_CELL_ACTIONS = frozenset({"select_cell", "edit_cell"})
+_TARGETED_ACTIONS = frozenset(
+    {
+        "click",
+        "double_click",
+        "right_click",
+        "type",
+        "paste",
+        "select",
+        "check",
+        "submit",
+        "drag",
+        "select_cell",
+        "edit_cell",
+    }
+)
+_STABLE_COLUMNS = (
+    "target_id",
+    "target_automation_id",
+    "target_name",
+    "target_css",
+    "target_xpath",
+)
+_NEEDED_COLUMNS = (
+    "event_id",
+    "ts",
+    "user",
+    "session",
+    "app",
+    "action",
+    "value",
+    "value_hash",
+    "cell",
+    "duration_s",
+    *_STABLE_COLUMNS,
+)
+
+
+def human_seconds(
+    ts_ns: np.ndarray,
+    last_duration_s: float | None,
+    idle_cap_s: float,
+    last_step_s: float,
+) -> float:
+    """Active seconds of one run: gaps capped at `idle_cap_s`, plus the last event.
+
+    Parameters
+    ----------
+    ts_ns : numpy.ndarray of int64, shape (n_events,)
+        Times of the run's events, ascending, in nanoseconds.
+    last_duration_s : float or None
+        ``duration_s`` of the last event; None or NaN uses `last_step_s`.
+    idle_cap_s : float
+        Longest gap (and last-event duration) that counts.
+    last_step_s : float
+        Seconds of the last event when it has no duration.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> human_seconds(np.array([0, 5, 305], dtype=np.int64) * 10**9, None, 60.0, 1.0)
+    66.0
+    """
+    gaps = np.diff(np.asarray(ts_ns, dtype=np.int64)) / 1e9
+    last = last_step_s
+    if last_duration_s is not None and math.isfinite(last_duration_s):
+        last = max(float(last_duration_s), 0.0)
+    return float(np.minimum(gaps, idle_cap_s).sum() + min(last, idle_cap_s))
+
+
+def bot_seconds(
+    actions: Sequence[str], chars: Sequence[int], costs: BotSeconds
+) -> float:
+    """Seconds a bot needs for one run: the cost of each action plus typing.
+
+    Parameters
+    ----------
+    actions : sequence of str
+        Action of each event of the run.
+    chars : sequence of int
+        Characters of each event's value; negative when unknown (``default_chars``).
+    costs : BotSeconds
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> bot_seconds(["click", "type"], [-1, 10], BotSeconds())
+    0.8
+    """
+    total = 0.0
+    for action, n_chars in zip(actions, chars, strict=True):
+        total += costs.cost(action)
+        if action in _TYPING_ACTIONS:
+            n = n_chars if n_chars >= 0 else costs.default_chars
+            total += costs.per_char * n
+    return round(total, 6)
+
+
+def candidate_id(routine: Routine) -> str:
+    """Stable id of a routine's candidate: ``C`` and 8 hex digits of a sha1.
+
+    The hash covers the canonical step tokens (``app|action|label`` when a step has
+    no token), so the same routine gets the same id in every run.
+    """
+    parts = [s.token or f"{s.app}|{s.action}|{s.label}" for s in routine.steps]
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return "C" + digest[:8]
+
+
+def score_routines(
+    routines: Sequence[Routine], events: pd.DataFrame, settings: Settings
+) -> list[Candidate]:
+    """Score and rank routines as automation candidates.
+
+    Parameters
+    ----------
+    routines : sequence of Routine
+        Routines with instances whose ``event_ids`` are rows of `events`.
+    events : pandas.DataFrame
+        The event table (``models.EVENT_COLUMNS``) the routines were found in.
+    settings : Settings
+        ``settings.scoring`` holds every constant of the formula.
+
+    Returns
+    -------
+    list of Candidate
+        Sorted by ``rank_by`` descending, ties by ``candidate_id``; ``rank`` 1..n.
+        Instances carry ``human_s``; ``score.extra`` holds the supporting counts.
+
+    Raises
+    ------
+    ValueError
+        When an instance names an event id that is not in `events`.
+    """
+    missing = [c for c in _NEEDED_COLUMNS if c not in events.columns]
+    if missing:
+        raise ValueError(
+            f"events must have the columns {missing}; see models.EVENT_COLUMNS"
+        )
+    if isinstance(routines, Routine):
+        raise TypeError("routines must be a sequence of Routine; got one Routine")
+    table = _EventArrays.build(events, settings.scoring.timezone)
+    ids: dict[str, Routine] = {}
+    for routine in sorted(routines, key=lambda r: (candidate_id(r), r.routine_id)):
+        cid = candidate_id(routine)
+        if cid in ids:  # same steps found twice: keep ids distinct and stable
+            cid = (
+                "C"
+                + hashlib.sha1(f"{cid}\x1f{routine.routine_id}".encode()).hexdigest()[
+                    :8
+                ]
+            )
+        ids[cid] = routine
+    scored = [_score(cid, routine, table, settings) for cid, routine in ids.items()]
+    return rank_candidates(scored, settings.scoring.rank_by)
+
+
+def rank_candidates(candidates: Sequence[Candidate], rank_by: str) -> list[Candidate]:
+    """Sort by `rank_by` (a ``Score`` field) descending, ties by id; set ranks 1..n."""
+    ordered = sorted(
+        candidates, key=lambda c: (-getattr(c.score, rank_by), c.candidate_id)
+    )
+    return [replace(c, rank=n) for n, c in enumerate(ordered, start=1)]
+
+
+@dataclass(frozen=True, slots=True)
+class _EventArrays:
+    """Columns of the event table as arrays, looked up by row."""
+
+    index: pd.Index
+    ts_ns: np.ndarray
+    user: np.ndarray
+    session: np.ndarray
+    app: np.ndarray
+    action: np.ndarray
+    chars: np.ndarray
+    value_hash: np.ndarray
+    duration: np.ndarray
+    stable: np.ndarray
+    day: np.ndarray
+    user_days: dict[str, int]
+
+    @classmethod
+    def build(cls, events: pd.DataFrame, timezone: str) -> _EventArrays:
+        ts = pd.to_datetime(events["ts"], utc=True)
+        local = ts.dt.tz_convert(timezone).dt.tz_localize(None)
+        day = (
+            local.to_numpy(dtype="datetime64[ns]")
+            .astype("datetime64[D]")
+            .astype(np.int64)
+        )
+        user = events["user"].astype(str).to_numpy()
+        values = events["value"].to_numpy(dtype=object)
+        chars = np.array(
+            [len(v) if isinstance(v, str) else -1 for v in values], np.int64
+        )
+        stable = np.zeros(len(events), dtype=bool)
+        for column in _STABLE_COLUMNS:
+            stable |= events[column].notna().to_numpy()
+        action = events["action"].astype(str).to_numpy()
+        has_cell = events["cell"].notna().to_numpy()
+        stable |= has_cell & np.isin(action, list(_CELL_ACTIONS))
+        pairs = pd.DataFrame({"user": user, "day": day}).drop_duplicates()
+        user_days = pairs.groupby("user")["day"].size().to_dict()
+        return cls(
+            index=pd.Index(events["event_id"].astype(str)),
+            ts_ns=ts.to_numpy(dtype="datetime64[ns]").astype(np.int64),
+            user=user,
+            session=events["session"].to_numpy(dtype=object),
+            app=events["app"].astype(str).to_numpy(),
+            action=action,
+            chars=chars,
+            value_hash=events["value_hash"].to_numpy(dtype=object),
+            duration=events["duration_s"].to_numpy(dtype=np.float64),
+            stable=stable,
+            day=day,
+            user_days={str(k): int(v) for k, v in user_days.items()},
+        )
+
+    def rows(self, instance: Instance) -> np.ndarray:
+        """Rows of the instance's events in time order (then table order)."""
+        rows = self.index.get_indexer(list(instance.event_ids))
+        if (rows < 0).any():
+            bad = instance.event_ids[int(np.flatnonzero(rows < 0)[0])]
+            raise ValueError(
+                f"instance {instance.instance_id} names event {bad!r}, which is not in "
+                "the event table; score the routines with the events they came from"
+            )
+        rows = np.unique(rows)
+        return rows[np.lexsort((rows, self.ts_ns[rows]))]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Counts over all runs of one routine (mutable while scoring one routine)."""
+
+    events: int = 0
+    rule_based: int = 0
+    sinks: int = 0
+    traced: int = 0
+    free_text: int = 0
+    targeted: int = 0
+    stable: int = 0
+
+
+def _score(
+    cid: str, routine: Routine, table: _EventArrays, settings: Settings
+) -> Candidate:
+    scoring = settings.scoring
+    tally = _Tally()
+    flows: Counter[tuple[int, int]] = Counter()
+    switches: Counter[tuple[str, str]] = Counter()
+    runs_by_user: Counter[str] = Counter()
+    days_seen: set[int] = set()
+    sessions: set[tuple[str, str]] = set()
+    human, bot, instances = [], [], []
+    for instance in routine.instances:
+        rows = table.rows(instance)
+        user = str(table.user[rows[0]])
+        runs_by_user[user] += 1
+        days_seen.add(int(table.day[rows[0]]))
+        session = table.session[rows[0]]
+        sessions.add(
+            (user, str(session) if session is not None else f"day{table.day[rows[0]]}")
+        )
+        human_s = human_seconds(
+            table.ts_ns[rows],
+            table.duration[rows[-1]],
+            scoring.idle_cap_s,
+            scoring.last_step_s,
+        )
+        human.append(human_s)
+        bot.append(
+            bot_seconds(table.action[rows], table.chars[rows], scoring.bot_seconds)
+        )
+        instances.append(replace(instance, human_s=round(human_s, 3)))
+        _count_run(rows, routine, table, tally, flows)
+        apps = table.app[rows]
+        moved = apps[:-1] != apps[1:]
+        switches.update(zip(apps[:-1][moved], apps[1:][moved], strict=True))
+    factors = _factors(routine, tally, settings)
+    total_weight = sum(f.weight for f in factors)
+    automatability = sum(f.weight * f.value for f in factors) / total_weight
+    median_human = float(np.median(human)) if human else 0.0
+    p90_human = float(np.percentile(human, 90)) if human else 0.0
+    median_bot = float(np.median(bot)) if bot else 0.0
+    user_days = {u: table.user_days[u] for u in runs_by_user}
+    runs_per_day = sum(n / user_days[u] for u, n in runs_by_user.items())
+    runs_per_month = runs_per_day * scoring.working_days_per_month
+    hours = runs_per_month * max(median_human - median_bot, 0.0) / 3600 * automatability
+    score = Score(
+        instances=len(routine.instances),
+        users=len(runs_by_user),
+        sessions=len(sessions),
+        working_days=float(sum(user_days.values())),
+        median_human_s=round(median_human, 3),
+        p90_human_s=round(p90_human, 3),
+        bot_s=round(median_bot, 3),
+        runs_per_month=round(runs_per_month, 3),
+        hours_per_month=round(hours, 4),
+        automatability=round(automatability, 4),
+        value_per_month=round(hours * scoring.hourly_cost, 2),
+        currency=scoring.currency,
+        factors=factors,
+        extra=_extra(
+            runs_per_day,
+            runs_by_user,
+            days_seen,
+            human,
+            tally,
+            flows,
+            switches,
+            settings,
+        ),
+    )
+    apps = tuple(dict.fromkeys(s.app for s in routine.steps))
+    scored = replace(routine, instances=tuple(instances))
+    candidate = Candidate(
+        candidate_id=cid,
+        name=name_routine(scored),
+        routine=scored,
+        score=score,
+        apps=apps,
+    )
+    return replace(candidate, why=explain(candidate))
+
+
+def _count_run(
+    rows: np.ndarray,
+    routine: Routine,
+    table: _EventArrays,
+    tally: _Tally,
+    flows: Counter[tuple[int, int]],
+) -> None:
+    """Add one run's events to the tally and its copy -> paste links to `flows`."""
+    steps = _align(table.app[rows], table.action[rows], routine)
+    copied: dict[str, int | None] = {}
+    for row, step in zip(rows, steps, strict=True):
+        action = table.action[row]
+        digest = table.value_hash[row]
+        tally.events += 1
+        tally.rule_based += action in RULE_BASED_ACTIONS
+        if action in _TARGETED_ACTIONS:
+            tally.targeted += 1
+            tally.stable += bool(table.stable[row])
+        if action in _SOURCE_ACTIONS and isinstance(digest, str):
+            copied[digest] = step
+        elif action in _SINK_ACTIONS:
+            tally.sinks += 1
+            traced = isinstance(digest, str) and digest in copied
+            tally.traced += traced
+            tally.free_text += (not traced) and action in _TYPING_ACTIONS
+            source = copied.get(digest) if traced else None
+            if source is not None and step is not None:
+                flows[(source, step)] += 1
+
+
+def _align(apps: np.ndarray, actions: np.ndarray, routine: Routine) -> list[int | None]:
+    """Step index of each event: greedy in-order match on (app, action), else None."""
+    keys = [(s.app, s.action) for s in routine.steps]
+    out: list[int | None] = []
+    start = 0
+    for app, action in zip(apps, actions, strict=True):
+        found = next(
+            (k for k in range(start, len(keys)) if keys[k] == (app, action)), None
+        )
+        out.append(found)
+        if found is not None:
+            start = found + 1
+    return out
+
+
+def _factors(routine: Routine, tally: _Tally, settings: Settings) -> tuple[Factor, ...]:
+    weights = settings.scoring.weights
+    notes = dict(FACTORS)
+    n = max(tally.events, 1)
+    values: dict[str, tuple[float, str]] = {
+        "rule_based": (
+            tally.rule_based / n,
+            f"{tally.rule_based} of {tally.events} events are rule-based actions",
+        ),
+        "traced_values": (
+            tally.traced / tally.sinks if tally.sinks else 1.0,
+            f"{tally.traced} of {tally.sinks} entered values were copied earlier "
+            "in the same run"
+            if tally.sinks
+            else "no values are entered",
+        ),
+        "free_text": (
+            1 - tally.free_text / n,
+            f"{tally.free_text} of {tally.events} events type text with no "
+            "traced source",
+        ),
+        "variants": _variant_factor(routine),
+        "apps": _apps_factor(routine),
+        "stable_targets": (
+            tally.stable / tally.targeted if tally.targeted else 1.0,
+            f"{tally.targeted - tally.stable} of {tally.targeted} targeted events lack "
+            "a stable selector"
+            if tally.targeted
+            else "no event needs a UI target",
+        ),
+    }
+    assert set(values) == set(notes) == {f.name for f in fields(weights)}
+    return tuple(
+        Factor(
+            name=name,
+            value=round(values[name][0], 4),
+            weight=getattr(weights, name),
+            note=values[name][1],
+        )
+        for name, _ in FACTORS
+    )
+
+
+def _variant_factor(routine: Routine) -> tuple[float, str]:
+    variants = [v for v in routine.variants if v.count > 0]
+    if len(variants) <= 1:
+        return 1.0, "every run follows one variant"
+    main = min(variants, key=lambda v: (-v.count, v.tokens))
+    total = sum(v.count for v in variants)
+    spread = sum(v.count * _distance(v.tokens, main.tokens) for v in variants) / total
+    return (
+        1 - spread,
+        f"{len(variants)} variants; {main.count / total:.0%} of runs follow the main "
+        f"one; runs differ from it by {spread:.0%} of steps on average",
+    )
+
+
+def _distance(a: Sequence[str], b: Sequence[str]) -> float:
+    """Levenshtein distance over tokens divided by the longer length."""
+    if not a and not b:
+        return 0.0
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            )
+        previous = current
+    return previous[-1] / max(len(a), len(b))
+
+
+def _apps_factor(routine: Routine) -> tuple[float, str]:
+    apps = list(dict.fromkeys(s.app for s in routine.steps))
+    n = max(len(apps), 1)
+    return 1 / (1 + (n - 1) / 2), f"{_plural(len(apps), 'app')}: {', '.join(apps)}"
+
+
+def _extra(
+    runs_per_day: float,
+    runs_by_user: Counter[str],
+    days_seen: set[int],
+    human: list[float],
+    tally: _Tally,
+    flows: Counter[tuple[int, int]],
+    switches: Counter[tuple[str, str]],
+    settings: Settings,
+) -> dict[str, object]:
+    days = sorted(days_seen)
+    as_date = (
+        [str(np.datetime64(d, "D")) for d in (days[0], days[-1])] if days else ["", ""]
+    )
+    return {
+        "scoring_version": SCORING_VERSION,
+        "runs_per_day": round(runs_per_day, 4),
+        "runs_by_user": dict(sorted(runs_by_user.items())),
+        "days_seen": len(days),
+        "first_day": as_date[0],
+        "last_day": as_date[1],
+        "mean_human_s": round(float(np.mean(human)), 3) if human else 0.0,
+        "values_entered": tally.sinks,
+        "values_traced": tally.traced,
+        "free_text": tally.free_text,
+        "targeted_events": tally.targeted,
+        "unstable_targets": tally.targeted - tally.stable,
+        "data_flow": [
+            {"from_step": a + 1, "to_step": b + 1, "count": n}
+            for (a, b), n in sorted(flows.items())
+        ],
+        "app_switches": top_switches(switches, settings.scoring.top_switches),
+    }
+
+
+def top_switches(
+    switches: Counter[tuple[str, str]], top: int
+) -> list[dict[str, object]]:
+    """The `top` most frequent app switches, count descending, then names."""
+    ordered = sorted(switches.items(), key=lambda item: (-item[1], item[0]))
+    return [{"from": a, "to": b, "count": n} for (a, b), n in ordered[:top]]
+
+
+def count_app_switches(events: pd.DataFrame) -> Counter[tuple[str, str]]:
+    """Count app-to-app switches: consecutive events of one user and session.
+
+    Events are ordered by user, session, time and source position; a switch is a
+    pair of consecutive events whose app differs.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An event table.
+
+    Returns
+    -------
+    collections.Counter
+        ``(from_app, to_app) -> count``.
+    """
+    if events.empty:
+        return Counter()
+    user = events["user"].astype(str).to_numpy()
+    session = events["session"].astype(object).where(events["session"].notna(), "")
+    session = session.astype(str).to_numpy()
+    ts = pd.to_datetime(events["ts"], utc=True).to_numpy(dtype="datetime64[ns]")
+    line = events["line"].to_numpy() if "line" in events else np.zeros(len(events))
+    source = events["source"].astype(str).to_numpy() if "source" in events else user
+    order = np.lexsort((line, source, ts.astype(np.int64), session, user))
+    app = events["app"].astype(str).to_numpy()[order]
+    same = (user[order][1:] == user[order][:-1]) & (
+        session[order][1:] == session[order][:-1]
+    )
+    moved = same & (app[1:] != app[:-1])
+    return Counter(zip(app[:-1][moved].tolist(), app[1:][moved].tolist(), strict=True))
+
+
+def explain(candidate: Candidate) -> tuple[str, ...]:
+    """Short sentences built from a candidate's numbers (never from values)."""
+    score = candidate.score
+    extra = score.extra
+    why = [
+        f"Seen {_plural(score.instances, 'time')} by {_plural(score.users, 'user')} "
+        f"on {_plural(int(extra.get('days_seen', 0)), 'day')}; about "
+        f"{score.runs_per_month:,.0f} runs a month.",
+        f"Median {format_seconds(score.median_human_s)} by hand (p90 "
+        f"{format_seconds(score.p90_human_s)}), "
+        f"~{format_seconds(score.bot_s)} by a bot.",
+    ]
+    entered = int(extra.get("values_entered", 0))
+    if entered:
+        share = int(extra.get("values_traced", 0)) / entered
+        why.append(
+            f"{share:.0%} of pasted or typed values were copied in the same run."
+        )
+    free = int(extra.get("free_text", 0))
+    if free:
+        per_run = free / max(score.instances, 1)
+        why.append(f"{per_run:.1f} typed values per run have no traced source.")
+    if score.median_human_s <= score.bot_s:
+        why.append("A bot would not be faster than a person here.")
+    else:
+        why.append(
+            f"Saves ~{score.hours_per_month:,.1f} h a month at automatability "
+            f"{score.automatability:.2f}, worth {score.value_per_month:,.0f} "
+            f"{score.currency}."
+        )
+    weakest = min(score.factors, key=lambda f: (f.value, f.name), default=None)
+    if weakest is not None and weakest.value < 0.75:
+        why.append(f"Weakest factor: {weakest.name} ({weakest.note}).")
+    return tuple(why)
+
+
+def format_seconds(seconds: float) -> str:
+    """``"94 s"`` from 10 s up, ``"8.5 s"`` below."""
+    return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
