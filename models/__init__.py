@@ -44,6 +44,7 @@ from models.events import (
     empty_event_table,
     sort_events,
 )
+from models.report import AppSwitch, RankedReport
 from models.routines import Candidate, Factor, Instance, Routine, Score, Step, Variant
 from models.schemas import load_schema
 from models.visitor import PlanVisitor, UnsupportedStep
@@ -57,9 +58,11 @@ __all__ = [
     "TEXT_COLUMNS",
     "TRUTH_COLUMNS",
     "VALUE_ACTIONS",
+    "AppSwitch",
     "Candidate",
     "Factor",
     "Instance",
+    "RankedReport",
     "Routine",
     "Score",
     "Step",
