@@ -1,0 +1,362 @@
+"""Find routine instances in token streams and group them into routines.
+
+The method, per round, on the events no routine has claimed yet:
+
+1. **Cycles.** For every token ``a`` seen at least `min_instances` times, the
+   stretch from one ``a`` to the next (same stream, at most `max_span` events) is
+   a cycle. If ``a`` occurs once per execution of a routine, its cycles are that
+   routine's executions, rotated so that they start at ``a``.
+2. **Templates.** A *step* is a token with its occurrence number inside the cycle
+   (the second paste into the same field is another step). The template of ``a``
+   is the steps present in at least half of its cycles; a cycle is *good* when it
+   holds at least `GOOD_CYCLE` of them. The anchor whose good cycles cover most
+   events wins the round (a finer period wins near-ties).
+3. **Where instances start.** Each template step is a candidate start: the one
+   whose events sit after the strongest boundary evidence (`discover.segment`:
+   hard cuts, spreadsheet rows, copy-paste links, pauses, start/end actions)
+   becomes the start. This undoes the rotation of step 1.
+4. **Instances.** Instances run from one start to the next, never across a hard
+   cut. Inside that window only the routine's own steps (present in at least
+   `OPTIONAL_SHARE` of windows) join the instance; other events are noise or
+   another routine's and stay unclaimed for later rounds, which is how
+   interleaved work is separated.
+
+Finally `discover.cluster` merges groups that are one routine and
+`discover.routines.make_routine` names the steps and counts variants.
+Labels and truth columns are never read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from discover.cluster import merge_groups
+from discover.routines import make_routine
+from discover.segment import Boundaries, find_boundaries
+from discover.tokens import TokenStreams
+from models import Routine
+
+#: Share of a template's steps a cycle must hold to count as an execution.
+GOOD_CYCLE = 0.6
+#: Share of cycles a step must appear in to belong to the template.
+CORE_SHARE = 0.5
+#: Share of instance windows a step must appear in to join instances (optional).
+OPTIONAL_SHARE = 0.2
+#: Repeated occurrences of one token in a cycle beyond this count share a step.
+MAX_REPEAT = 16
+#: Anchors within this share of the best coverage compete on their number of cycles.
+NEAR_TIE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    anchor: int
+    steps: np.ndarray  # step keys (token * MAX_REPEAT + occurrence), core only
+    coverage: int
+    n_good: int
+    cycle_starts: np.ndarray  # compressed positions of good cycles
+    cycle_ends: np.ndarray
+
+
+def discover_routines(
+    events: pd.DataFrame,
+    streams: TokenStreams,
+    *,
+    min_instances: int = 3,
+    min_length: int = 2,
+    max_length: int = 100,
+    max_gap: int = 2,
+    max_rounds: int = 50,
+) -> list[Routine]:
+    """Find the routines repeated in `events` and every instance of each.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Event table (``models.EVENT_COLUMNS``); ``value_hash`` filled where values
+        were recorded. Truth columns, if any, are ignored.
+    streams : TokenStreams
+        `discover.tokens.encode_tokens` of `events`.
+    min_instances : int, default=3
+        Executions a routine needs to be reported.
+    min_length : int, default=2
+        Fewest steps of a routine.
+    max_length : int, default=100
+        Most steps of a routine (the Reimbursement log of Leno et al. has 66,
+        the TravelRequest log 74).
+    max_gap : int, default=2
+        Foreign events allowed per routine step inside an instance window: a
+        window spans at most ``max_length * (1 + max_gap)`` events.
+    max_rounds : int, default=50
+        Most template rounds (each finds at least one routine).
+
+    Returns
+    -------
+    list of Routine
+        Sorted by number of instances (descending), then routine id. Instances
+        hold only their routine's events; noise inside stays out.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range or `streams` does not match `events`.
+    """
+    _check(events, streams, min_instances, min_length, max_length, max_gap)
+    if len(events) == 0:
+        return []
+    bounds = find_boundaries(events, streams)
+    groups = _find_groups(
+        bounds,
+        streams.codes[bounds.rows],
+        min_instances=min_instances,
+        min_length=min_length,
+        max_span=max_length * (1 + max_gap),
+        max_rounds=max_rounds,
+    )
+    tokens = streams.codes[bounds.rows]
+    bags = [[tokens[positions] for positions in group] for group in groups]
+    labels = merge_groups(bags)
+    merged: dict[int, list[np.ndarray]] = {}
+    for label, group in zip(labels, groups, strict=True):
+        merged.setdefault(int(label), []).extend(group)
+    routines = []
+    for instances in merged.values():
+        if len(instances) < min_instances:
+            continue
+        rows = [np.sort(bounds.rows[positions]) for positions in instances]
+        routines.append(make_routine(events, streams, rows))
+    routines.sort(key=lambda r: (-r.n_instances, r.routine_id))
+    return routines
+
+
+def _check(
+    events: pd.DataFrame,
+    streams: TokenStreams,
+    min_instances: int,
+    min_length: int,
+    max_length: int,
+    max_gap: int,
+) -> None:
+    if streams.codes.shape[0] != len(events):
+        raise ValueError(
+            "streams must be encoded from events; got codes for "
+            f"{streams.codes.shape[0]} events and a table of {len(events)}."
+        )
+    for name, value, low in (
+        ("min_instances", min_instances, 2),
+        ("min_length", min_length, 1),
+        ("max_length", max_length, 1),
+        ("max_gap", max_gap, 0),
+    ):
+        if not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an int >= {low}; got {value!r}.")
+    if max_length < min_length:
+        raise ValueError(
+            f"max_length must be >= min_length ({min_length}); got {max_length}."
+        )
+
+
+def _find_groups(
+    bounds: Boundaries,
+    tokens: np.ndarray,
+    *,
+    min_instances: int,
+    min_length: int,
+    max_span: int,
+    max_rounds: int,
+) -> list[list[np.ndarray]]:
+    """Rounds of template finding; each group is a list of instance positions."""
+    n = tokens.shape[0]
+    stream_of = np.repeat(
+        np.arange(len(bounds.offsets) - 1), np.diff(bounds.offsets)
+    ).astype(np.int64)
+    segment_of = bounds.segment_ids
+    claimed = np.zeros(n, dtype=bool)
+    groups: list[list[np.ndarray]] = []
+    for _ in range(max_rounds):
+        free = np.flatnonzero(~claimed)
+        if free.size < min_instances * min_length:
+            break
+        template = _best_template(
+            tokens[free], stream_of[free], min_instances, min_length, max_span
+        )
+        if template is None:
+            break
+        instances = _instances(
+            template,
+            free,
+            tokens[free],
+            stream_of[free],
+            segment_of[free],
+            bounds.evidence[free],
+            min_instances=min_instances,
+            min_length=min_length,
+            max_span=max_span,
+        )
+        if len(instances) < min_instances:
+            # The anchor cannot seed a routine: hide its events from the next rounds.
+            claimed[free[tokens[free] == template.anchor]] = True
+            continue
+        for positions in instances:
+            claimed[positions] = True
+        groups.append(instances)
+    return groups
+
+
+def _step_keys(cycle_of: np.ndarray, token: np.ndarray) -> np.ndarray:
+    """Token * MAX_REPEAT + its occurrence number within the cycle (capped)."""
+    order = np.lexsort((np.arange(token.shape[0]), token, cycle_of))
+    sorted_cycle, sorted_token = cycle_of[order], token[order]
+    new = np.r_[
+        True,
+        (sorted_cycle[1:] != sorted_cycle[:-1])
+        | (sorted_token[1:] != sorted_token[:-1]),
+    ]
+    group_start = np.maximum.accumulate(np.where(new, np.arange(order.shape[0]), 0))
+    occurrence = np.arange(order.shape[0]) - group_start
+    keys = np.empty(token.shape[0], dtype=np.int64)
+    keys[order] = sorted_token.astype(np.int64) * MAX_REPEAT + np.minimum(
+        occurrence, MAX_REPEAT - 1
+    )
+    return keys
+
+
+def _cycles(
+    starts: np.ndarray, stream_of: np.ndarray, max_span: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each start runs to the next start in its stream, at most `max_span` long."""
+    n = stream_of.shape[0]
+    stream_end = np.r_[np.flatnonzero(stream_of[1:] != stream_of[:-1]) + 1, n]
+    end_of_stream = stream_end[np.searchsorted(stream_end, starts, side="right")]
+    nxt = np.r_[starts[1:], n]
+    ends = np.minimum(np.minimum(nxt, end_of_stream), starts + max_span)
+    return starts, ends
+
+
+def _expand(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions covered by the intervals, and the interval number of each."""
+    lengths = ends - starts
+    cycle_of = np.repeat(np.arange(starts.shape[0]), lengths)
+    first = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+    return first + np.arange(cycle_of.shape[0]), cycle_of
+
+
+def _template_of(
+    anchor: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    tokens: np.ndarray,
+    min_instances: int,
+    min_length: int,
+) -> _Template | None:
+    positions, cycle_of = _expand(starts, ends)
+    n_cycles = starts.shape[0]
+    keys = _step_keys(cycle_of, tokens[positions])
+    unique, counts = np.unique(keys, return_counts=True)
+    core = unique[counts >= CORE_SHARE * n_cycles]
+    if core.shape[0] < min_length:
+        return None
+    in_core = np.isin(keys, core)
+    matched = np.bincount(cycle_of[in_core], minlength=n_cycles)
+    good = matched >= GOOD_CYCLE * core.shape[0]
+    n_good = int(good.sum())
+    if n_good < min_instances:
+        return None
+    return _Template(
+        anchor=anchor,
+        steps=core,
+        coverage=int(matched[good].sum()),
+        n_good=n_good,
+        cycle_starts=starts[good],
+        cycle_ends=ends[good],
+    )
+
+
+def _best_template(
+    tokens: np.ndarray,
+    stream_of: np.ndarray,
+    min_instances: int,
+    min_length: int,
+    max_span: int,
+) -> _Template | None:
+    values, counts = np.unique(tokens, return_counts=True)
+    found = []
+    for anchor in values[counts >= min_instances]:
+        starts = np.flatnonzero(tokens == anchor)
+        starts, ends = _cycles(starts, stream_of, max_span)
+        keep = ends - starts >= min_length
+        if keep.sum() < min_instances:
+            continue
+        template = _template_of(
+            int(anchor), starts[keep], ends[keep], tokens, min_instances, min_length
+        )
+        if template is not None:
+            found.append(template)
+    if not found:
+        return None
+    best = max(t.coverage for t in found)
+    close = [t for t in found if t.coverage >= NEAR_TIE * best]
+    return max(close, key=lambda t: (t.n_good, t.coverage, -t.anchor))
+
+
+def _instances(
+    template: _Template,
+    free: np.ndarray,
+    tokens: np.ndarray,
+    stream_of: np.ndarray,
+    segment_of: np.ndarray,
+    evidence: np.ndarray,
+    *,
+    min_instances: int,
+    min_length: int,
+    max_span: int,
+) -> list[np.ndarray]:
+    """Rotate the template to its best start step and cut instances there."""
+    positions, cycle_of = _expand(template.cycle_starts, template.cycle_ends)
+    keys = _step_keys(cycle_of, tokens[positions])
+    in_core = np.isin(keys, template.steps)
+    core_positions, core_keys = positions[in_core], keys[in_core]
+    # Start step: the core step whose events follow the strongest boundaries.
+    step_values, inverse = np.unique(core_keys, return_inverse=True)
+    totals = np.bincount(inverse, weights=evidence[core_positions])
+    seen = np.bincount(inverse)
+    offset = core_positions - template.cycle_starts[cycle_of[in_core]]
+    phase = np.bincount(inverse, weights=offset) / seen
+    mean = totals / seen
+    start_step = step_values[np.lexsort((phase, -np.round(mean, 6)))[0]]
+    starts = np.sort(core_positions[core_keys == start_step])
+
+    starts, ends = _cycles(starts, stream_of, max_span)
+    # Never cross a hard cut: end the window at the first new segment.
+    seg_end = np.r_[
+        np.flatnonzero(segment_of[1:] != segment_of[:-1]) + 1, len(segment_of)
+    ]
+    ends = np.minimum(ends, seg_end[np.searchsorted(seg_end, starts, side="right")])
+    window_positions, window_of = _expand(starts, ends)
+    keys = _step_keys(window_of, tokens[window_positions])
+    unique, counts = np.unique(keys, return_counts=True)
+    n_windows = starts.shape[0]
+    core = unique[counts >= CORE_SHARE * n_windows]
+    allowed = unique[counts >= OPTIONAL_SHARE * n_windows]
+    if core.shape[0] < min_length:
+        return []
+    is_core = np.isin(keys, core)
+    is_allowed = np.isin(keys, allowed)
+    found = []
+    for w in range(n_windows):
+        lo = np.searchsorted(window_of, w, side="left")
+        hi = np.searchsorted(window_of, w, side="right")
+        core_here = np.flatnonzero(is_core[lo:hi])
+        if core_here.shape[0] < GOOD_CYCLE * core.shape[0]:
+            continue
+        last = core_here[-1]
+        members = np.flatnonzero(is_allowed[lo : lo + last + 1])
+        if members.shape[0] < min_length:
+            continue
+        found.append(free[window_positions[lo + members]])
+    if len(found) < min_instances:
+        return []
+    return found
