@@ -77,10 +77,18 @@ def detect_format(
     str or None
         One of ``FORMATS``, or None when the content matches no format.
     """
-    text = read_head(path)
+    found = _detect_content(read_head(path), path, column_map)
+    if found is None and path.suffix.lower() in _JSONL_SUFFIXES:
+        return "jsonl"  # the name breaks the tie: a broken first line stays JSONL
+    return found
+
+
+def _detect_content(
+    text: str, path: Path, column_map: dict[str, str] | None
+) -> str | None:
     first = _first_line(text)
     if not first:
-        return "jsonl" if path.suffix.lower() in _JSONL_SUFFIXES else None
+        return None
     if first.startswith("{"):
         if path.suffix.lower() in _JSONL_SUFFIXES:
             return "jsonl"

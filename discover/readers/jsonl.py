@@ -41,7 +41,8 @@ def read_jsonl(source: Source, *, encoding: str | None = None) -> Batch:
         try:
             obj = decoder.decode(text)
         except json.JSONDecodeError as exc:
-            reason = f"truncated or malformed JSON: {exc.msg} (column {exc.colno})"
+            where = "column" if exc.msg.endswith(" at") else "at column"
+            reason = f"truncated or malformed JSON: {exc.msg} {where} {exc.colno}"
             batch.errors.append(InputError(source.display, line_no, "json", reason))
             continue
         except ValueError as exc:
