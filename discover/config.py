@@ -207,7 +207,7 @@ class Settings:
 
     def to_toml(self) -> str:
         """Return the settings as a TOML document that :func:`load_settings` reads."""
-        return _to_toml(self.to_dict())
+        return format_toml(self.to_dict())
 
 
 def load_settings(
@@ -425,7 +425,8 @@ def _toml_value(value: Any) -> str:
     return f'"{text}"'
 
 
-def _to_toml(data: dict[str, Any]) -> str:
+def format_toml(data: dict[str, Any]) -> str:
+    """Write nested settings (``Settings.to_dict()``) as a TOML document."""
     lines: list[str] = []
 
     def table(name: str, node: dict[str, Any]) -> None:

@@ -21,8 +21,8 @@ are summed, so ``runs_per_month`` is the recorded team's monthly volume; users w
 never ran the routine add nothing. Scaling by automatability counts only the share of
 the saving a bot can be expected to deliver without a person stepping in.
 
-The text above is :data:`FORMULA`; reports print it with the factor definitions in
-:data:`FACTORS`.
+The formula and the factor definitions of :data:`FACTORS` form :data:`FORMULA`, the
+text every report prints.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from discover.config import SCORING_VERSION, BotSeconds, Settings
 from discover.naming import name_routine
 from models import RULE_BASED_ACTIONS, Candidate, Factor, Instance, Routine, Score
 
-FORMULA = """\
+_EQUATIONS = """\
 human_s(run)    = sum of min(gap, idle_cap_s) over consecutive events of the run
                   + min(duration_s of the last event or last_step_s, idle_cap_s)
 bot_s(run)      = sum of bot_seconds[action] over the run's events
@@ -56,24 +56,22 @@ value_per_month = hours_per_month x hourly_cost
 
 #: Automatability factors, in report order, with what each measures (1 = best).
 FACTORS: tuple[tuple[str, str], ...] = (
-    ("rule_based", "share of the runs' events whose action a bot does by rule"),
+    ("rule_based", "share of events whose action a bot does by rule"),
     (
         "traced_values",
-        "share of pasted/typed values whose value_hash matches a copy or cut "
-        "earlier in the same run (1 when no value is entered)",
+        "share of pasted/typed values copied earlier in the run (1 if none)",
     ),
-    ("free_text", "1 - share of events that type text with no traced source"),
-    (
-        "variants",
-        "1 - mean distance of each run's variant from the main one "
-        "(edit distance / longer length)",
-    ),
+    ("free_text", "1 - share of events typing text with no traced source"),
+    ("variants", "1 - mean edit distance of the runs' variants from the main one"),
     ("apps", "1 / (1 + (apps - 1) / 2): 1 app 1.0, 2 apps 0.67, 3 apps 0.5"),
-    (
-        "stable_targets",
-        "share of targeted events with an id, automation id, name, css or xpath "
-        "(a cell for spreadsheet actions)",
-    ),
+    ("stable_targets", "share of targeted events with id/automation id/name/css/xpath"),
+)
+
+#: The formula and factor definitions, as every report prints them.
+FORMULA = (
+    _EQUATIONS
+    + "\nautomatability factors (each in [0, 1], 1 = best):\n"
+    + "".join(f"  {name}: {text}\n" for name, text in FACTORS)
 )
 
 _SOURCE_ACTIONS = frozenset({"copy", "cut"})
@@ -362,9 +360,10 @@ def _score(
         )
         instances.append(replace(instance, human_s=round(human_s, 3)))
         _count_run(rows, routine, table, tally, flows)
-        apps = table.app[rows]
-        moved = apps[:-1] != apps[1:]
-        switches.update(zip(apps[:-1][moved], apps[1:][moved], strict=True))
+        apps = table.app[rows].tolist()
+        switches.update(
+            (a, b) for a, b in zip(apps[:-1], apps[1:], strict=True) if a != b
+        )
     factors = _factors(routine, tally, settings)
     total_weight = sum(f.weight for f in factors)
     automatability = sum(f.weight * f.value for f in factors) / total_weight
