@@ -160,11 +160,11 @@ class _UserDay:
         self.clock = plan.start_ms
         self.first_ms = plan.start_ms
         self.end_ms = plan.end_ms
-        # Running means of one activity (noise burst + routine), for the pauses.
-        self.n_activities = 0
-        self.activity_events = 0
-        self.activity_ms = 0
         self.breaks = sorted([(plan.lunch_ms, plan.lunch_len_ms), *plan.meetings])
+        # Pace: the day's events spread evenly over its working (non-break) time.
+        working_ms = plan.end_ms - plan.start_ms - sum(b[1] for b in self.breaks)
+        self.ms_per_event = max(working_ms, 0) / budget
+        self.break_ms = 0  # break time taken so far
         self.last_ts = -1
         self.app: str | None = None
         self.line = 0
@@ -181,7 +181,6 @@ class _UserDay:
                 self.rng, self._mean_pause_ms(), GAP_FLOOR_S * 1000 * self.scale
             )
             self.clock += int(pause * 0.7)
-            start_ms, start_line = self.clock, self.line
             if self.rng.random() < NOISE_BURST_PROBABILITY:
                 for step in noise.noise_burst(self.rng, self.day_label):
                     yield from self._emit(step)
@@ -194,21 +193,11 @@ class _UserDay:
                 yield from self._instance(routine, noise_inside, interleave)
                 if self.line >= self.budget:
                     return
-            self.n_activities += 1
-            self.activity_events += self.line - start_line
-            self.activity_ms += self.clock - start_ms - int(pause * 0.3)
 
     def _mean_pause_ms(self) -> float:
-        """Spread the remaining work evenly over the time left until the day's end."""
-        if self.n_activities:
-            events = self.activity_events / self.n_activities
-            busy_ms = self.activity_ms / self.n_activities
-        else:  # first activity: a typical one is ~20 events in ~90 s
-            events, busy_ms = 20.0, 90_000.0 * self.profile.speed * self.scale
-        n_left = max(1.0, (self.budget - self.line) / events)
-        breaks_ms = sum(length for start, length in self.breaks if start > self.clock)
-        free_ms = self.end_ms - self.clock - breaks_ms - n_left * busy_ms
-        return free_ms / n_left
+        """Pause until the day is back on pace (events spread evenly to its end)."""
+        on_pace = self.first_ms + self.break_ms + self.line * self.ms_per_event
+        return on_pace - self.clock
 
     def _wait(self, ms: int) -> None:
         self.clock += int(ms * self.scale)
@@ -216,9 +205,12 @@ class _UserDay:
     def _take_breaks(self) -> None:
         while self.breaks and self.clock >= self.breaks[0][0]:
             start, length = self.breaks.pop(0)
+            self.break_ms += length
             self.clock = max(self.clock, start) + length
         if self.rng.random() < COFFEE_PROBABILITY:
-            self._wait(int(self.rng.uniform(4, 12) * 60_000))
+            coffee = int(self.rng.uniform(4, 12) * 60_000 * self.scale)
+            self.break_ms += coffee
+            self.clock += coffee
 
     def _next_routine(self) -> RoutineType:
         if self.daily and self.clock >= self.first_ms + int(900_000 * self.scale):

@@ -244,7 +244,7 @@ def customer_lookup(choices: Choices, ctx: Context) -> list[Step]:
             accounts.step("paste", search, value=rec["customer_no"]),
             accounts.step("key", search, value="Enter", wait_s=1.2),
             accounts.step("click", result, wait_s=1.5),
-            account.step("copy", owner, value=rec["contact"]),
+            account.step("click", owner, wait_s=2.0),  # reads owner and status
         ]
     steps += [
         SAP_HOME.switch(),
@@ -327,15 +327,14 @@ def report_download(choices: Choices, ctx: Context) -> list[Step]:
         explorer.switch(),
     ]
     item = desktop("list item", name, "ItemsView", label="Report file")
+    tree = desktop("tree item", f"{ctx.day:%m}", "NavigationPane", label="Month folder")
+    in_share = False
     if choices.maybe(0.5):
         steps += [
             explorer.step("drag", item),
             explorer.step("file_move", item, value=f"{folder}\\{name}"),
         ]
     else:
-        tree = desktop(
-            "tree item", f"{ctx.day:%m}", "NavigationPane", label="Month folder"
-        )
         steps += [
             explorer.step("click", item),
             explorer.step("hotkey", value="ctrl+x"),
@@ -343,9 +342,16 @@ def report_download(choices: Choices, ctx: Context) -> list[Step]:
             share.step("hotkey", value="ctrl+v"),
             share.step("file_move", item, value=f"{folder}\\{name}"),
         ]
-    if choices.maybe(0.35):
+        in_share = True
+    if choices.maybe(0.35):  # opens the report to glance at it
         book = Screen("Excel", f"{name} - Excel", workbook=name, sheet="Summary")
-        steps.append(book.step("file_open", value=f"{folder}\\{name}", wait_s=2.0))
+        if not in_share:
+            steps.append(share.step("click", tree))
+        steps += [
+            share.step("double_click", item),
+            book.switch(),
+            book.step("file_open", value=f"{folder}\\{name}", wait_s=2.0),
+        ]
     return steps
 
 
