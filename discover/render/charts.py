@@ -1,0 +1,571 @@
+"""Static inline SVG charts for the HTML report, drawn from plain numbers and labels.
+
+Each function returns one ``<svg class="chart" data-chart="NAME">`` with a ``<title>``;
+marks carry their own ``<title>`` so hovering shows the exact figure. Nothing here
+reads pandas or deskmine models: ``discover.render.html`` prepares the data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from discover.render._svg import Markup, esc, join, number, shorten, tag
+
+#: Lane and series colours (colour-blind safe, Okabe-Ito without black).
+PALETTE: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#999999",
+)
+#: Fill of a step by where its value comes from (``Step.value_source``).
+SOURCE_COLORS: dict[str, str] = {
+    "copied": "#009E73",
+    "typed": "#D55E00",
+    "cell": "#0072B2",
+}
+_FONT = 12
+_CHAR_W = 6.6  # average glyph width at _FONT px, to size label columns
+
+
+def _svg(name: str, title: str, width: float, height: float, *body: Markup) -> Markup:
+    return tag(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "class": "chart",
+            "data-chart": name,
+            "viewBox": f"0 0 {number(width)} {number(height)}",
+            "width": number(width),
+            "height": number(height),
+            "role": "img",
+            "aria-label": title,
+        },
+        tag("title", None, title),
+        *body,
+    )
+
+
+def _text(
+    x: float, y: float, text: str, anchor: str = "start", **attrs: object
+) -> Markup:
+    base: dict[str, object] = {"x": float(x), "y": float(y), "text-anchor": anchor}
+    base.update({k.replace("_", "-"): v for k, v in attrs.items()})
+    return tag("text", base, text)
+
+
+def _link(href: str | None, child: Markup) -> Markup:
+    return tag("a", {"href": href}, child) if href else child
+
+
+def nice_ticks(maximum: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `maximum`.
+
+    >>> nice_ticks(87)
+    [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+    """
+    if not math.isfinite(maximum) or maximum <= 0:
+        return [0.0, 1.0]
+    raw = maximum / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    n = math.ceil(maximum / step - 1e-9)
+    return [round(i * step, 10) for i in range(n + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: its label, value, optional link and tooltip suffix."""
+
+    label: str
+    value: float
+    href: str | None = None
+    note: str = ""
+
+
+def bar_chart(
+    name: str, title: str, bars: Sequence[Bar], *, unit: str, digits: int = 1
+) -> Markup:
+    """Horizontal bars, one per item, longest scale at the largest value."""
+    label_w = min(max((len(b.label) for b in bars), default=8), 34) * _CHAR_W + 12
+    width, row, top = 760.0, 24.0, 8.0
+    plot_w = width - label_w - 90
+    peak = max((b.value for b in bars), default=0.0)
+    scale = plot_w / peak if peak > 0 else 0.0
+    marks = []
+    for i, bar in enumerate(bars):
+        y = top + i * row
+        length = max(bar.value * scale, 0.0)
+        figure = f"{number(bar.value, digits)} {unit}".strip()
+        tip = f"{bar.label}: {figure}" + (f" ({bar.note})" if bar.note else "")
+        marks.append(
+            _link(
+                bar.href,
+                tag(
+                    "g",
+                    {"class": "bar"},
+                    tag("title", None, tip),
+                    _text(label_w - 6, y + 16, shorten(bar.label, 34), "end"),
+                    tag(
+                        "rect",
+                        {
+                            "x": label_w,
+                            "y": y + 4,
+                            "width": max(length, 0.5),
+                            "height": row - 8,
+                            "fill": PALETTE[0],
+                        },
+                    ),
+                    _text(label_w + length + 4, y + 16, figure),
+                ),
+            )
+        )
+    height = top * 2 + row * max(len(bars), 1)
+    if not bars:
+        marks.append(_text(width / 2, top + 16, "nothing to show", "middle"))
+    return _svg(name, title, width, height, *marks)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One bubble: label, x, y, size (bubble area) and optional link."""
+
+    label: str
+    x: float
+    y: float
+    size: float
+    href: str | None = None
+    tag_text: str = ""
+
+
+def scatter_chart(
+    name: str,
+    title: str,
+    points: Sequence[Point],
+    *,
+    x_label: str,
+    y_label: str,
+    size_label: str,
+) -> Markup:
+    """Bubbles on x in [0, 1] and y from 0; bubble area proportional to size."""
+    width, height = 760.0, 380.0
+    left, right, top, bottom = 70.0, 30.0, 20.0, 50.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    y_ticks = nice_ticks(max((p.y for p in points), default=0.0))
+    y_max = y_ticks[-1]
+    biggest = max((p.size for p in points), default=0.0)
+    marks: list[Markup] = []
+    for tick in y_ticks:
+        y = top + plot_h - tick / y_max * plot_h
+        marks.append(
+            tag(
+                "line",
+                {"x1": left, "x2": width - right, "y1": y, "y2": y, "class": "grid"},
+            )
+        )
+        marks.append(_text(left - 6, y + 4, number(tick, 2), "end"))
+    for i in range(6):
+        x = left + i / 5 * plot_w
+        marks.append(
+            tag(
+                "line",
+                {"x1": x, "x2": x, "y1": top, "y2": top + plot_h, "class": "grid"},
+            )
+        )
+        marks.append(_text(x, top + plot_h + 16, number(i / 5, 1), "middle"))
+    marks.append(_text(left + plot_w / 2, height - 8, x_label, "middle", class_="axis"))
+    marks.append(
+        _text(
+            14,
+            top + plot_h / 2,
+            y_label,
+            "middle",
+            class_="axis",
+            transform=f"rotate(-90 14 {number(top + plot_h / 2)})",
+        )
+    )
+    # Largest first, so small bubbles stay on top and clickable.
+    for point in sorted(points, key=lambda p: (-p.size, p.label)):
+        radius = 3 + 15 * math.sqrt(point.size / biggest) if biggest > 0 else 4
+        cx = left + min(max(point.x, 0.0), 1.0) * plot_w
+        cy = top + plot_h - max(point.y, 0.0) / y_max * plot_h
+        tip = (
+            f"{point.label}: {x_label} {number(point.x, 2)}, {y_label} "
+            f"{number(point.y, 2)}, {size_label} {number(point.size, 1)}"
+        )
+        marks.append(
+            _link(
+                point.href,
+                tag(
+                    "g",
+                    {"class": "point"},
+                    tag("title", None, tip),
+                    tag(
+                        "circle",
+                        {"cx": cx, "cy": cy, "r": radius, "fill": PALETTE[0]},
+                    ),
+                    _text(cx, cy + 4, point.tag_text, "middle", class_="bubble"),
+                ),
+            )
+        )
+    return _svg(name, title, width, height, *marks)
+
+
+def heatmap(
+    name: str, title: str, labels: Sequence[str], counts: Sequence[Sequence[int]]
+) -> Markup:
+    """Square matrix: row = from, column = to; shade by count (square-root scale)."""
+    cell = 34.0
+    label_w = min(max((len(s) for s in labels), default=4), 24) * _CHAR_W + 12
+    top = label_w + 10
+    n = len(labels)
+    width = max(label_w + cell * n + label_w * 0.6 + 20, 260.0)
+    height = top + cell * n + 30
+    peak = max((c for row in counts for c in row), default=0)
+    marks: list[Markup] = []
+    for j, label in enumerate(labels):
+        x = label_w + j * cell + cell / 2
+        marks.append(
+            _text(
+                x,
+                top - 6,
+                shorten(label, 24),
+                "start",
+                transform=f"rotate(-60 {number(x)} {number(top - 6)})",
+            )
+        )
+    for i, source in enumerate(labels):
+        y = top + i * cell
+        marks.append(_text(label_w - 6, y + cell / 2 + 4, shorten(source, 24), "end"))
+        for j, target in enumerate(labels):
+            count = int(counts[i][j])
+            shade = math.sqrt(count / peak) if peak else 0.0
+            marks.append(
+                tag(
+                    "g",
+                    {"class": "cell"},
+                    tag("title", None, f"{source} → {target}: {count} switches"),
+                    tag(
+                        "rect",
+                        {
+                            "x": label_w + j * cell,
+                            "y": y,
+                            "width": cell - 2,
+                            "height": cell - 2,
+                            "fill": PALETTE[0] if count else "#f2f2f2",
+                            "fill-opacity": 0.12 + 0.88 * shade if count else 1.0,
+                        },
+                    ),
+                    _text(
+                        label_w + j * cell + cell / 2 - 1,
+                        y + cell / 2 + 3,
+                        str(count) if count else "",
+                        "middle",
+                        class_="on-dark" if shade > 0.55 else "small",
+                    ),
+                )
+            )
+    marks.append(_text(label_w, height - 8, "rows: from · columns: to", class_="axis"))
+    if not labels:
+        marks.append(_text(10, 20, "no application switches recorded"))
+    return _svg(name, title, width, height, *marks)
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One small multiple: label, a count per day, optional link."""
+
+    label: str
+    counts: tuple[int, ...]
+    href: str | None = None
+
+
+def small_multiples(
+    name: str, title: str, days: Sequence[str], series: Sequence[Series]
+) -> Markup:
+    """One row of day bars per series, each row scaled to its own maximum."""
+    label_w, band, gap = 230.0, 34.0, 8.0
+    plot_w = 760.0 - label_w - 60
+    width = label_w + plot_w + 60
+    slot = plot_w / max(len(days), 1)
+    marks: list[Markup] = []
+    for i, item in enumerate(series):
+        y = 10 + i * (band + gap)
+        peak = max(item.counts, default=0)
+        bars = []
+        for d, count in enumerate(item.counts):
+            if not count:
+                continue
+            h = band * count / peak
+            bars.append(
+                tag(
+                    "rect",
+                    {
+                        "x": label_w + d * slot + slot * 0.1,
+                        "y": y + band - h,
+                        "width": max(slot * 0.8, 0.5),
+                        "height": h,
+                        "fill": PALETTE[i % len(PALETTE)],
+                    },
+                    tag("title", None, f"{days[d]}: {count} instances"),
+                )
+            )
+        marks.append(
+            tag(
+                "g",
+                {"class": "series"},
+                _link(
+                    item.href,
+                    _text(
+                        label_w - 8, y + band / 2 + 4, shorten(item.label, 34), "end"
+                    ),
+                ),
+                tag(
+                    "line",
+                    {
+                        "x1": label_w,
+                        "x2": label_w + plot_w,
+                        "y1": y + band,
+                        "y2": y + band,
+                        "class": "grid",
+                    },
+                ),
+                *bars,
+                _text(label_w + plot_w + 6, y + 10, f"max {peak}", class_="small"),
+            )
+        )
+    bottom = 10 + len(series) * (band + gap)
+    if days:
+        marks.append(_text(label_w, bottom + 10, days[0], class_="small"))
+        if len(days) > 1:
+            marks.append(
+                _text(label_w + plot_w, bottom + 10, days[-1], "end", class_="small")
+            )
+    return _svg(name, title, width, bottom + 20, *marks)
+
+
+@dataclass(frozen=True, slots=True)
+class FlowNode:
+    """One step box: its lane (application), label, value source and share."""
+
+    lane: int
+    label: str
+    value_source: str | None = None
+    share: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class FlowBranch:
+    """Where a variant leaves the canonical path and rejoins it.
+
+    ``start`` is the canonical step it leaves after (-1: from the start) and ``end``
+    the step it rejoins at (``len(steps)``: to the end); ``nodes`` are the steps the
+    variant takes instead (none: it skips steps).
+    """
+
+    start: int
+    end: int
+    nodes: tuple[FlowNode, ...]
+    label: str
+
+
+_NODE_W, _NODE_H, _COL_W, _LANE_H = 132.0, 36.0, 156.0, 58.0
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    words, out, current = " ".join(text.split()).split(" "), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    out.append(current)
+    if len(out) > lines:
+        out = out[: lines - 1] + [" ".join(out[lines - 1 :])]
+    return [shorten(line, width) for line in out]
+
+
+def _node(x: float, y: float, node: FlowNode, number_text: str, tip: str) -> Markup:
+    color = PALETTE[node.lane % len(PALETTE)]
+    lines = _wrap(node.label, 20, 2)
+    text_y = y + (15 if len(lines) == 2 else 22)
+    spans = [
+        tag("tspan", {"x": x + 8, "y": float(text_y + 13 * k)}, line)
+        for k, line in enumerate(lines)
+    ]
+    badge = None
+    if node.value_source in SOURCE_COLORS:
+        badge = tag(
+            "circle",
+            {
+                "cx": x + _NODE_W - 7,
+                "cy": y + _NODE_H - 7,
+                "r": 4.5,
+                "fill": SOURCE_COLORS[node.value_source],
+            },
+        )
+    return tag(
+        "g",
+        {"class": "step"},
+        tag("title", None, tip),
+        tag(
+            "rect",
+            {
+                "x": x,
+                "y": y,
+                "width": _NODE_W,
+                "height": _NODE_H,
+                "rx": 5,
+                "fill": color,
+                "fill-opacity": 0.14,
+                "stroke": color,
+                "stroke-dasharray": "4 3" if node.share < 0.999 else None,
+            },
+        ),
+        _text(x + _NODE_W - 14, y + 11, number_text, "end", class_="small"),
+        tag("text", {"class": "label"}, *spans),
+        badge,
+    )
+
+
+def _edge(x1: float, y1: float, x2: float, y2: float, css: str) -> Markup:
+    middle = (x1 + x2) / 2
+    path = (
+        f"M{number(x1)} {number(y1)} C{number(middle)} {number(y1)} "
+        f"{number(middle)} {number(y2)} {number(x2 - 6)} {number(y2)}"
+    )
+    head = (
+        f"{number(x2 - 7)},{number(y2 - 4)} {number(x2)},{number(y2)} "
+        f"{number(x2 - 7)},{number(y2 + 4)}"
+    )
+    return tag(
+        "g",
+        {"class": css},
+        tag("path", {"d": path, "fill": "none"}),
+        tag("polygon", {"points": head}),
+    )
+
+
+def flow_diagram(
+    name: str,
+    title: str,
+    lanes: Sequence[str],
+    steps: Sequence[FlowNode],
+    branches: Sequence[FlowBranch] = (),
+) -> Markup:
+    """Steps left to right in application swim lanes, variants as branches below.
+
+    Dashed boxes are steps missing from some instances; a dot marks where a step's
+    value comes from (see :data:`SOURCE_COLORS`).
+    """
+    lane_w, top = 128.0, 8.0
+    n = len(steps)
+    left = lane_w + 52
+
+    def x_of(column: float) -> float:
+        return left + column * _COL_W
+
+    def y_of(lane: int) -> float:
+        return top + lane * _LANE_H + (_LANE_H - _NODE_H) / 2
+
+    band_top = top + len(lanes) * _LANE_H + 10
+    longest = max([n] + [b.start + 1 + len(b.nodes) for b in branches])
+    width = x_of(longest) + 60
+    height = band_top + len(branches) * _LANE_H + 10
+    marks: list[Markup] = []
+    for k, lane in enumerate(lanes):
+        y = top + k * _LANE_H
+        marks.append(
+            tag(
+                "g",
+                {"class": "lane"},
+                tag(
+                    "rect",
+                    {
+                        "x": 0.0,
+                        "y": y,
+                        "width": width,
+                        "height": _LANE_H - 2,
+                        "fill": PALETTE[k % len(PALETTE)],
+                        "fill-opacity": 0.05,
+                    },
+                ),
+                _text(8, y + _LANE_H / 2 + 4, shorten(lane, 18), class_="lane-name"),
+            )
+        )
+    start_y = y_of(steps[0].lane) + _NODE_H / 2 if steps else top + _LANE_H / 2
+    end_y = y_of(steps[-1].lane) + _NODE_H / 2 if steps else start_y
+    marks.append(
+        tag("circle", {"cx": left - 30, "cy": start_y, "r": 7, "class": "terminal"})
+    )
+    end_x = x_of(n) - _COL_W + _NODE_W + 30 if n else left + 30
+    marks.append(tag("circle", {"cx": end_x, "cy": end_y, "r": 7, "class": "terminal"}))
+    previous = (left - 23, start_y)
+    for i, step in enumerate(steps):
+        x, y = x_of(i), y_of(step.lane)
+        marks.append(_edge(previous[0], previous[1], x, y + _NODE_H / 2, "edge"))
+        tip = f"step {i + 1}: {lanes[step.lane]}: {step.label}"
+        if step.share < 0.999:
+            tip += f" (in {number(step.share * 100, 0)} % of instances)"
+        marks.append(_node(x, y, step, str(i + 1), tip))
+        previous = (x + _NODE_W, y + _NODE_H / 2)
+    marks.append(_edge(previous[0], previous[1], end_x - 7, end_y, "edge"))
+
+    for b, branch in enumerate(branches):
+        y_row = band_top + b * _LANE_H + (_LANE_H - _NODE_H) / 2
+        if branch.start < 0:
+            here = (left - 30, start_y + 7)
+        else:
+            here = (
+                x_of(branch.start) + _NODE_W / 2,
+                y_of(steps[branch.start].lane) + _NODE_H,
+            )
+        if branch.end >= n:
+            there = (end_x, end_y + 7)
+        else:
+            there = (
+                x_of(branch.end) + _NODE_W / 2,
+                y_of(steps[branch.end].lane) + _NODE_H,
+            )
+        parts: list[Markup] = []
+        cursor = here
+        for k, node in enumerate(branch.nodes):
+            x = x_of(branch.start + 1 + k)
+            parts.append(_edge(cursor[0], cursor[1], x, y_row + _NODE_H / 2, "branch"))
+            tip = f"{branch.label}: {lanes[node.lane]}: {node.label}"
+            parts.append(_node(x, y_row, node, "", tip))
+            cursor = (x + _NODE_W, y_row + _NODE_H / 2)
+        if not branch.nodes:
+            # A skip: dip into the branch row so the arc stays readable.
+            dip = ((here[0] + there[0]) / 2, y_row + _NODE_H / 2)
+            parts.append(_edge(here[0], here[1], dip[0], dip[1], "branch"))
+            cursor = dip
+        parts.append(_edge(cursor[0], cursor[1], there[0], there[1], "branch"))
+        label_x = x_of(max(branch.start, 0)) + (_NODE_W / 2 if branch.start >= 0 else 0)
+        parts.append(_text(label_x + 6, y_row - 4, branch.label, class_="branch-label"))
+        marks.append(
+            tag("g", {"class": "variant"}, tag("title", None, branch.label), *parts)
+        )
+    return _svg(name, title, width, height, *marks)
+
+
+def legend(items: Sequence[tuple[str, str]]) -> Markup:
+    """A row of coloured dots with labels, as HTML (not a chart)."""
+    return tag(
+        "p",
+        {"class": "legend"},
+        join(
+            [
+                tag("span", {"class": f"key key-{esc(css)}"}, label)
+                for css, label in items
+            ],
+            " ",
+        ),
+    )
