@@ -541,9 +541,18 @@ def _mine(
     dense = np.where(frequent, np.cumsum(frequent) - 1, -1)
     if table is None:
         table = np.zeros((1, 1), dtype=np.float64)
+    values = dense[codes].astype(np.int32)
+    offsets = db.offsets
+    if max_gap is None:
+        # Without a gap bound only the order of frequent items matters: drop the
+        # rest so that every projection scans shorter suffixes.
+        useful = values >= 0
+        values = values[useful]
+        before = np.concatenate(([0], np.cumsum(useful)))
+        offsets = before[offsets].astype(np.int64)
     values, offsets, supports = kernels.mine_patterns(
-        dense[codes].astype(np.int32),
-        db.offsets,
+        values,
+        offsets,
         int(frequent.sum()),
         min_support,
         -1 if max_gap is None else max_gap,
