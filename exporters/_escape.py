@@ -106,10 +106,15 @@ def xpath_literal(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Escape Markdown (CommonMark) inline syntax and raw HTML; one line."""
-    flat = one_line(text)
-    flat = re.sub(r"([\\`*_{}\[\]()#+\-.!|~^])", r"\\\1", flat)
-    return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape CommonMark inline syntax, table pipes and raw HTML; one line.
+
+    Emphasis, code, link and HTML characters are always escaped; block markers
+    (``#``, ``-``, ``+``, ``1.``) only where a line could start with them.
+    """
+    flat = re.sub(r"([\\`*_\[\]|~])", r"\\\1", one_line(text))
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = re.sub(r"^(\s*)([#+=-])", r"\1\\\2", flat)
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", flat)
 
 
 def yaml_string(text: str) -> str:
