@@ -1,4 +1,4 @@
-"""Markup primitives for the HTML report: one escaping helper and an element builder.
+"""Markup primitives for the HTML report: one escaping helper, an element builder.
 
 Every piece of recorded text reaches the page through :func:`esc`; elements are built
 with :func:`tag`, which escapes attribute values and any child that is not already
@@ -8,8 +8,10 @@ with :func:`tag`, which escapes attribute values and any child that is not alrea
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
+from collections.abc import Mapping
 
 # C0/C1 controls (bar tab, newline, carriage return) and lone surrogates are not
 # allowed in HTML text and break XML tools: they become U+FFFD.
@@ -94,3 +96,47 @@ def shorten(text: str, limit: int) -> str:
     """
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def figure_box(label: str, value: str) -> Markup:
+    """A labelled figure for a ``<dl class="figures">``."""
+    return tag(
+        "div", {"class": "figure-box"}, tag("dt", None, label), tag("dd", None, value)
+    )
+
+
+def figure(caption: str, chart: Markup, note: str = "") -> Markup:
+    """A captioned chart in a horizontally scrolling box."""
+    return tag(
+        "figure",
+        None,
+        tag("figcaption", None, caption),
+        tag("div", {"class": "scroll"}, chart),
+        tag("p", {"class": "note"}, note) if note else None,
+    )
+
+
+def plain(value: object) -> str:
+    """Short readable text of a setting or figure."""
+    if isinstance(value, float):
+        return number(value, 4)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return str(value)
+
+
+def money(value: float, currency: str) -> str:
+    """Whole units with thousands separators, then the currency."""
+    return f"{value:,.0f} {currency}".strip()
+
+
+def hours(value: float) -> str:
+    """Hours with one decimal and thousands separators."""
+    return f"{value:,.1f}"
+
+
+# --------------------------------------------------------------------------- events

@@ -76,7 +76,7 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     n = math.ceil(maximum / step - 1e-9)
-    return [round(i * step, 10) for i in range(n + 1)]
+    return [float(round(i * step, 10)) for i in range(n + 1)]
 
 
 @dataclass(frozen=True, slots=True)

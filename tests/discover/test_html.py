@@ -9,14 +9,11 @@ import lxml.html
 import pandas as pd
 import pytest
 
+from discover.config import Settings
 from discover.privacy import hash_value, protect_events
-from discover.render.html import (
-    SUMMARY_KEYS,
-    anchor,
-    app_switches,
-    app_time,
-    render_html,
-)
+from discover.render._html_data import anchor, app_switches, app_time
+from discover.render.html import render_html
+from discover.report import build_report
 from models import (
     Candidate,
     Factor,
@@ -245,22 +242,9 @@ def _candidate(
     return Candidate(cid, name, routine, score, apps, ("repeats daily",), rank)
 
 
-SETTINGS = {
-    "scoring": {
-        "hourly_cost": 40.0,
-        "currency": "EUR",
-        "idle_cap_s": 60.0,
-        "timezone": "UTC",
-    },
-    "privacy": {"keep_values": False},
-}
-SUMMARY = {"formula": "hours/month = runs/month × (human s − bot s) / 3600"}
-
-
-def render(candidates, events, **options) -> str:
-    options.setdefault("summary", SUMMARY)
-    options.setdefault("settings", SETTINGS)
-    return render_html(candidates, events, **options)
+def render(candidates, events, *, top=None, export_links=None) -> str:
+    report = build_report(candidates, events, Settings(), inputs=["ana.jsonl"], top=top)
+    return render_html(report, events, export_links=export_links)
 
 
 @pytest.fixture(scope="module")
@@ -346,8 +330,8 @@ def test_examples_show_at_most_five_instances_with_step_offsets(page):
     summaries = section.xpath(".//details[@class='instance']/summary/text()")
     assert len(summaries) == 5
     assert summaries[0] == (
-        "Rinv.ana.0.0 · ana · session ana-0 · 2024-03-04 09:00:00 UTC · 20 s, 21 s active"
-        " · variant 1"
+        "Rinv.ana.0.0 · ana · session ana-0 · 2024-03-04 09:00:00 UTC"
+        " · 20 s, 21 s active · variant 1"
     )
     offsets = section.xpath(".//details[@class='instance'][1]//td[@class='num']/text()")
     assert offsets == ["+0 s", "+4 s", "+8 s", "+12 s", "+16 s", "+20 s"]
@@ -450,13 +434,13 @@ def test_top_limits_sections_but_the_summary_counts_all(fixture):
 
 def test_render_html_rejects_bad_arguments_with_the_fix(fixture):
     candidates, events = fixture
-    with pytest.raises(ValueError, match=r"^top must be an int >= 1 or None; got 0\.$"):
-        render(candidates, events, top=0)
-    with pytest.raises(ValueError, match=r"^summary has unknown keys \['hours'\]; "):
-        render(candidates, events, summary={"hours": 1})
+    with pytest.raises(
+        TypeError, match=r"^report must be a models.RankedReport .*got list\.$"
+    ):
+        render_html(candidates, events)
+    report = build_report(candidates, events, Settings())
     with pytest.raises(ValueError, match=r"missing value_hash\. Pass it through"):
-        render(candidates, events.drop(columns=["value_hash"]))
-    assert "formula" in SUMMARY_KEYS
+        render_html(report, events.drop(columns=["value_hash"]))
 
 
 def test_empty_input_renders_a_valid_page():
