@@ -1,0 +1,385 @@
+"""The ``deskmine`` command line: thin commands over the library.
+
+stdout carries the result only; progress, notes and errors go to stderr. Exit codes:
+0 ok, 1 a CI rule failed, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from discover.errors import DeskmineError
+
+app = typer.Typer(
+    name="deskmine",
+    help="Find repetitive desktop routines in UI recordings, rank them by the time "
+    "a bot would save, and export bot skeletons.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+stderr = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+class LabelFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(help="Recording files, folders or globs.", show_default=False),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML settings file (see README).")
+]
+TopOpt = Annotated[int, typer.Option("--top", min=1, help="Show the best N only.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes.")]
+InputFormatOpt = Annotated[
+    str | None,
+    typer.Option("--input-format", help="Force a reader instead of detecting it."),
+]
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Skip invalid events (reported) and go on."),
+]
+KeepValuesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-values", help="Keep typed and copied values in clear (opt-in)."
+    ),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="Column mapping for generic CSV, e.g. ts=Time."),
+]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Print our errors as one line each on stderr and exit with their code."""
+    try:
+        yield
+    except DeskmineError as exc:
+        stderr.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@contextmanager
+def progress(quiet: bool) -> Iterator[callable]:
+    """A stage display on a terminal; silent when piped or quiet."""
+    hidden = quiet or not stderr.is_terminal
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=stderr, transient=True, disable=hidden) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda stage: bar.update(task, description=stage)
+
+
+def note(message: str, quiet: bool) -> None:
+    if not quiet:
+        stderr.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def write_result(text: str, output: Path | None) -> None:
+    """Write the result to `output`, or to stdout."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def parse_map(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        for item in pair.split(","):
+            field, sep, column = item.partition("=")
+            if not sep or not field.strip() or not column.strip():
+                raise DeskmineError(
+                    f"--map takes field=column pairs such as ts=Time; got {item!r}."
+                )
+            mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def settings_for(config: Path | None, keep_values: bool = False):
+    """Settings from `config` (or defaults), with command-line opt-ins applied."""
+    from discover.config import load_settings
+
+    overrides = {"privacy": {"keep_values": True}} if keep_values else None
+    return load_settings(config, overrides)
+
+
+def run_analysis(
+    paths: list[Path],
+    config: Path | None,
+    *,
+    input_format: str | None,
+    skip_invalid: bool,
+    keep_values: bool,
+    quiet: bool,
+    column_map: list[str] | None = None,
+):
+    """Read and analyse `paths` with a progress display; note skipped events."""
+    from discover.pipeline import analyse
+
+    settings = settings_for(config, keep_values)
+    with progress(quiet) as stage:
+        analysis = analyse(
+            paths,
+            settings,
+            input_format=input_format,
+            skip_invalid=skip_invalid,
+            column_map=parse_map(column_map),
+            notify=stage,
+        )
+    errors = analysis.read.errors
+    if errors:
+        shown = ", ".join(f"{e.path}:{e.line}" for e in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        note(f"skipped {len(errors)} invalid events ({shown}{more})", quiet)
+    return analysis
+
+
+@app.command()
+def validate(
+    paths: Paths,
+    input_format: InputFormatOpt = None,
+    column_map: MapOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check every event in PATHS; print each problem as path:line: field: reason.
+
+    Exits 2 if any event is invalid, 0 otherwise.
+    """
+    from discover.readers import validate_events
+
+    with user_errors():
+        result = validate_events(
+            paths, input_format=input_format, column_map=parse_map(column_map)
+        )
+        for error in result.errors:
+            stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
+        n_valid = len(result.events)
+        files = len(result.files)
+        verdict = "ok" if not result.errors else f"{len(result.errors)} invalid"
+        write_result(f"{n_valid} valid events in {files} files; {verdict}", output=None)
+        if result.errors:
+            raise typer.Exit(2)
+
+
+@app.command()
+def rank(
+    paths: Paths,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    top: TopOpt = 20,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    keep_values: KeepValuesOpt = False,
+    column_map: MapOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Rank the automation candidates found in PATHS (best first)."""
+    from discover.report import render_report, report_from_analysis
+
+    with user_errors():
+        analysis = run_analysis(
+            paths,
+            config,
+            input_format=input_format,
+            skip_invalid=skip_invalid,
+            keep_values=keep_values,
+            quiet=quiet,
+            column_map=column_map,
+        )
+        report = report_from_analysis(analysis, top=top)
+        write_result(render_report(report, fmt.value), output)
+
+
+@app.command()
+def show(
+    candidate_id: Annotated[str, typer.Argument(help="Candidate id (or a prefix).")],
+    paths: Paths,
+    output: OutputOpt = None,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    keep_values: KeepValuesOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print one candidate in detail: steps, variants, data flow, examples, score."""
+    from discover.render.detail import render_detail
+
+    with user_errors():
+        analysis = run_analysis(
+            paths,
+            config,
+            input_format=input_format,
+            skip_invalid=skip_invalid,
+            keep_values=keep_values,
+            quiet=quiet,
+        )
+        candidate = analysis.candidate(candidate_id)
+        if candidate is None:
+            known = ", ".join(c.candidate_id for c in analysis.candidates[:10])
+            raise DeskmineError(
+                f"no candidate matches id {candidate_id!r}; "
+                f"known ids start with: {known or '(none found)'}."
+            )
+        write_result(
+            render_detail(candidate, analysis.events, analysis.settings), output
+        )
+
+
+@app.command()
+def label(
+    paths: Paths,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write the labelled events.")
+    ],
+    fmt: Annotated[
+        LabelFormat, typer.Option("--format", "-f", help="csv or jsonl.")
+    ] = LabelFormat.csv,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    keep_values: KeepValuesOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write every input event with its routine_id and instance_id (the segmentation).
+
+    Events in no routine get empty ids. instance_id works as a case id for process
+    mining. Values stay masked unless --keep-values.
+    """
+    from discover.label import label_events
+    from discover.render.labels import input_order, render_labels
+
+    with user_errors():
+        analysis = run_analysis(
+            paths,
+            config,
+            input_format=input_format,
+            skip_invalid=skip_invalid,
+            keep_values=keep_values,
+            quiet=quiet,
+        )
+        events = input_order(analysis.events, analysis.read.files)
+        labelled = label_events(events, analysis.routines)
+        write_result(render_labels(labelled, fmt.value), output)
+        found = int(labelled["instance_id"].notna().sum())
+        note(
+            f"wrote {len(labelled)} events to {output} "
+            f"({found} in {len(analysis.routines)} routines)",
+            quiet,
+        )
+
+
+@app.command()
+def evaluate(
+    paths: Paths,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth", help="CSV with event_id,routine,instance (the ground truth)."
+        ),
+    ] = None,
+    fmt: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = EvalFormat.table,
+    output: OutputOpt = None,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score discovery against ground truth that discovery never sees.
+
+    Truth comes from --truth, or from truth columns the reader found in the input
+    (caseID, Task/idx). Prints boundary precision/recall/F1, adjusted Rand index,
+    mean best instance Jaccard and runtime (definitions in README).
+    """
+    from discover.evaluate import evaluate as evaluate_routines
+    from discover.render.evaluation import render_evaluation
+    from discover.truth import read_truth
+
+    with user_errors():
+        analysis = run_analysis(
+            paths,
+            config,
+            input_format=input_format,
+            skip_invalid=False,
+            keep_values=False,
+            quiet=quiet,
+        )
+        labels = read_truth(truth) if truth is not None else analysis.read.truth
+        if labels is None:
+            raise DeskmineError(
+                "no ground truth: pass --truth FILE (event_id,routine,instance) or "
+                "read a log that carries truth columns (caseID, Task/idx)."
+            )
+        runtime = sum(analysis.timings_s.values())
+        scores = evaluate_routines(analysis.events, labels, analysis.routines, runtime)
+        write_result(render_evaluation(scores, fmt.value), output)
+
+
+@app.command()
+def simulate(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write the recordings.")
+    ],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
+    events: Annotated[
+        int, typer.Option("--events", help="Approximate number of events.")
+    ] = 24000,
+    users: Annotated[int, typer.Option("--users", help="Number of users.")] = 4,
+    days: Annotated[int, typer.Option("--days", help="Working days.")] = 8,
+    noise_inside: Annotated[
+        float, typer.Option("--noise-inside", help="Noise events inside instances.")
+    ] = 0.05,
+    interleave: Annotated[
+        float, typer.Option("--interleave", help="Share of interleaved instances.")
+    ] = 0.05,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write seeded, realistic recordings with ground truth (demos, benchmarks)."""
+    from discover.simulate import SimulationConfig, stream_simulation
+
+    with user_errors():
+        config = SimulationConfig(
+            seed=seed,
+            n_events=events,
+            n_users=users,
+            n_days=days,
+            noise_inside=noise_inside,
+            interleave=interleave,
+        )
+        written = stream_simulation(config, output)
+        note(f"wrote {len(written)} files to {output}", quiet)

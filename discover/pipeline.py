@@ -1,0 +1,127 @@
+"""The whole analysis, one direction: read -> protect -> tokens -> routines -> scores.
+
+Commands call `analyse` once and render what they need from the returned `Analysis`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from discover.config import Settings
+from discover.discovery import discover_routines
+from discover.privacy import protect_events, resolve_secret
+from discover.readers import ReadResult, read_events
+from discover.scoring import score_routines
+from discover.tokens import TokenStreams, encode_tokens
+from models import Candidate, Routine
+
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything one run found, for renderers, exporters and CI."""
+
+    read: ReadResult
+    events: pd.DataFrame
+    streams: TokenStreams
+    routines: tuple[Routine, ...]
+    candidates: tuple[Candidate, ...]
+    settings: Settings
+    secret_configured: bool
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+    def candidate(self, candidate_id: str) -> Candidate | None:
+        """The candidate with this id (or unique id prefix), else None."""
+        hits = [c for c in self.candidates if c.candidate_id.startswith(candidate_id)]
+        return hits[0] if len(hits) == 1 else None
+
+
+def analyse(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    *,
+    input_format: str | None = None,
+    skip_invalid: bool = False,
+    column_map: dict[str, str] | None = None,
+    notify: Notify | None = None,
+) -> Analysis:
+    """Read recordings and find, score and rank the routines in them.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        Files, folders or globs.
+    settings : Settings
+        Scoring, token, mining and privacy settings (``discover.config``).
+    input_format : str or None, default=None
+        Force a reader instead of detecting the format from content.
+    skip_invalid : bool, default=False
+        Skip invalid events (counted in ``read.errors``) instead of stopping.
+    column_map : dict or None, default=None
+        Column mapping for the generic CSV reader.
+    notify : callable or None, default=None
+        Called with the name of each stage as it starts (progress display).
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    InvalidEventsError
+        When an event is invalid and `skip_invalid` is False.
+    """
+    say = notify or (lambda stage: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 4)
+        clock = now
+
+    say("reading")
+    read = read_events(
+        paths,
+        input_format=input_format,
+        skip_invalid=skip_invalid,
+        column_map=column_map,
+    )
+    lap("read")
+    secret, configured = resolve_secret(settings.privacy.secret_env)
+    events = protect_events(
+        read.events, keep_values=settings.privacy.keep_values, secret=secret
+    )
+    streams = encode_tokens(events, settings.tokens.granularity)
+    lap("tokens")
+    say("mining")
+    mining = settings.mining
+    routines = discover_routines(
+        events,
+        streams,
+        min_instances=mining.min_instances,
+        min_length=mining.min_length,
+        max_length=mining.max_length,
+        max_gap=mining.max_gap,
+    )
+    lap("discover")
+    say("scoring")
+    candidates = score_routines(routines, events, settings)
+    lap("score")
+    return Analysis(
+        read=read,
+        events=events,
+        streams=streams,
+        routines=tuple(routines),
+        candidates=tuple(candidates),
+        settings=settings,
+        secret_configured=configured,
+        timings_s=timings,
+    )
