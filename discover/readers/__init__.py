@@ -8,8 +8,10 @@ recording skipped) or glob patterns.
 
 from __future__ import annotations
 
+import codecs
 import glob
 import os
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +20,38 @@ import numpy as np
 import pandas as pd
 
 from discover.errors import ConfigError, InputError, InvalidEventsError
-from discover.readers._common import Batch, Source
+from discover.readers._common import Batch, ReadOptions, Source
 from discover.readers._detect import detect_format
 from discover.readers.action_logger import read_action_logger
+from discover.readers.cpn import read_cpn_csv
 from discover.readers.jsonl import read_jsonl
+from discover.readers.mapped_csv import check_column_map, read_mapped_csv
 from discover.readers.native_csv import read_native_csv
+from discover.readers.tockler import read_tockler
+from discover.readers.xes import read_xes
 from models import EVENT_COLUMNS, conform_event_table, sort_events
 
 __all__ = ["FORMATS", "ReadResult", "detect_format", "read_events", "validate_events"]
 
 #: Format names accepted by ``input_format`` (and ``--input-format``).
-FORMATS: tuple[str, ...] = ("jsonl", "csv", "action_logger")
+FORMATS: tuple[str, ...] = (
+    "jsonl",
+    "csv",
+    "action_logger",
+    "cpn_csv",
+    "xes",
+    "tockler",
+    "mapped_csv",
+)
 
-_READERS: Mapping[str, Callable[..., Batch]] = {
+_READERS: Mapping[str, Callable[[Source, ReadOptions], Batch]] = {
     "jsonl": read_jsonl,
     "csv": read_native_csv,
     "action_logger": read_action_logger,
+    "cpn_csv": read_cpn_csv,
+    "xes": read_xes,
+    "tockler": read_tockler,
+    "mapped_csv": read_mapped_csv,
 }
 # With --input-format, files inside folders are read when their content looks like
 # a recording or their name ends like the forced format's files do.
@@ -41,6 +59,10 @@ _SUFFIXES = {
     "jsonl": (".jsonl", ".ndjson", ".jsonlines"),
     "csv": (".csv", ".tsv"),
     "action_logger": (".csv",),
+    "cpn_csv": (".csv",),
+    "xes": (".xes", ".xml"),
+    "tockler": (".csv",),
+    "mapped_csv": (".csv", ".tsv", ".txt"),
 }
 _GLOB_CHARS = frozenset("*?[")
 
@@ -86,6 +108,7 @@ def read_events(
     skip_invalid: bool = False,
     column_map: dict[str, str] | None = None,
     encoding: str | None = None,
+    timezone: str | None = None,
 ) -> ReadResult:
     """Read every recording under `paths` into one event table.
 
@@ -102,6 +125,9 @@ def read_events(
     encoding : str or None, default=None
         Text encoding of every file; None means UTF-8 (BOM accepted) or UTF-16
         when the file starts with a UTF-16 BOM.
+    timezone : str or None, default=None
+        IANA zone of times recorded without one (Tockler exports local time);
+        None means UTC.
 
     Returns
     -------
@@ -115,9 +141,10 @@ def read_events(
         Any bad event when `skip_invalid` is False; it lists every error and the
         number of valid events (``n_valid``).
     ConfigError
-        An unknown `input_format`.
+        An unknown `input_format` or time zone, or a bad `column_map`.
     """
-    result = _read(paths, input_format, column_map, encoding, strict_paths=True)
+    options = _options(input_format, column_map, encoding, timezone)
+    result = _read(paths, input_format, options, strict_paths=True)
     if result.errors and not skip_invalid:
         raise InvalidEventsError(list(result.errors), n_valid=result.n_events)
     return result
@@ -129,6 +156,7 @@ def validate_events(
     input_format: str | None = None,
     column_map: dict[str, str] | None = None,
     encoding: str | None = None,
+    timezone: str | None = None,
 ) -> ReadResult:
     """Read like ``read_events`` but collect every problem instead of raising.
 
@@ -136,7 +164,7 @@ def validate_events(
 
     Parameters
     ----------
-    paths, input_format, column_map, encoding
+    paths, input_format, column_map, encoding, timezone
         As for ``read_events``.
 
     Returns
@@ -146,12 +174,18 @@ def validate_events(
     Raises
     ------
     ConfigError
-        An unknown `input_format`.
+        An unknown `input_format` or time zone, or a bad `column_map`.
     """
-    return _read(paths, input_format, column_map, encoding, strict_paths=False)
+    options = _options(input_format, column_map, encoding, timezone)
+    return _read(paths, input_format, options, strict_paths=False)
 
 
-def _check_options(input_format: str | None, column_map: dict[str, str] | None) -> None:
+def _options(
+    input_format: str | None,
+    column_map: dict[str, str] | None,
+    encoding: str | None,
+    timezone: str | None,
+) -> ReadOptions:
     if input_format is not None and input_format not in FORMATS:
         raise ConfigError(
             f"input_format must be one of {', '.join(FORMATS)} or None; "
@@ -167,6 +201,33 @@ def _check_options(input_format: str | None, column_map: dict[str, str] | None) 
             "column_map must map event field names to column names (str -> str); "
             f"got {column_map!r}."
         )
+    if column_map is not None:
+        check_column_map(column_map)
+    if input_format == "mapped_csv" and not column_map:
+        raise ConfigError(
+            "input_format 'mapped_csv' needs column_map (event field -> column)."
+        )
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(
+                f"encoding must be a Python codec name (utf-8, cp1252, utf-16, ...); "
+                f"got {encoding!r}."
+            ) from None
+    if timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                "timezone must be an IANA zone name (UTC, Europe/Amsterdam, ...); "
+                f"got {timezone!r}."
+            ) from None
+    return ReadOptions(
+        encoding=encoding,
+        column_map=dict(column_map) if column_map else None,
+        timezone=timezone,
+    )
 
 
 def _as_path_list(paths: object) -> list[str]:
@@ -250,8 +311,6 @@ def _format_of(
         if wanted or source.path.suffix.lower() in _SUFFIXES[input_format]:
             return input_format, None
         return None, None
-    if detected is not None and detected not in _READERS:
-        detected = None  # a format this build cannot read yet
     if detected is None and source.explicit:
         reason = (
             f"cannot tell the format from the content; expected one of "
@@ -264,19 +323,17 @@ def _format_of(
 def _read(
     paths: object,
     input_format: str | None,
-    column_map: dict[str, str] | None,
-    encoding: str | None,
+    options: ReadOptions,
     *,
     strict_paths: bool,
 ) -> ReadResult:
-    _check_options(input_format, column_map)
     sources, errors = _expand(_as_path_list(paths))
     if errors and strict_paths:
         raise errors[0]
     batches: list[tuple[Source, Batch]] = []
     formats: dict[str, str] = {}
     for source in sources:
-        fmt, problem = _format_of(source, input_format, column_map)
+        fmt, problem = _format_of(source, input_format, options.column_map)
         if problem is not None:
             if strict_paths:
                 raise problem
@@ -285,7 +342,7 @@ def _read(
         if fmt is None:
             continue
         formats[source.display] = fmt
-        batches.append((source, _READERS[fmt](source, encoding=encoding)))
+        batches.append((source, _READERS[fmt](source, options)))
     return _assemble(batches, errors, formats)
 
 

@@ -28,6 +28,10 @@ TS_PATTERN = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$"
 )
 
+#: Day-first dates as Tockler writes them (``6-3-2023 08:32``).
+DAY_FIRST_PATTERN = re.compile(r"^\d{1,2}-\d{1,2}-\d{4} \d{1,2}:\d{2}(:\d{2})?$")
+_ZONE_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -39,6 +43,15 @@ class Source:
     display: str  # path as the user can find it, used in error messages
     name: str  # event id prefix: path relative to the given folder, or file name
     explicit: bool  # named on the command line (not found inside a folder or glob)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Options every reader receives (each uses the ones that apply to it)."""
+
+    encoding: str | None = None  # None: UTF-8 (BOM accepted) or UTF-16 with a BOM
+    column_map: dict[str, str] | None = None  # event field -> column (mapped_csv)
+    timezone: str | None = None  # zone of times recorded without one; None = UTC
 
 
 @dataclass
@@ -171,30 +184,64 @@ def read_head(path: Path, n_bytes: int = 65536) -> str:
     return head.decode("utf-8", errors="replace")
 
 
-def parse_timestamps(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Parse ISO 8601 strings to naive-UTC ``datetime64[ns]``; return (times, ok).
+def parse_timestamps(
+    values: list[Any], timezone: str | None = None, day_first: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse time strings to naive-UTC ``datetime64[ns]``; return (times, ok).
 
-    A string must match the schema's ``ts`` pattern and name a real calendar time;
-    times without a zone are UTC.
+    A string must match the schema's ``ts`` pattern (or, with `day_first`, the
+    ``D-M-YYYY HH:MM[:SS]`` form of Tockler exports) and name a real calendar time.
+    Times without a zone are in `timezone` (None: UTC); a wall time that a DST
+    change skips or repeats takes the later (summer) reading.
     """
     series = pd.Series(values, dtype=object)
     is_text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     shaped = np.zeros(len(series), dtype=bool)
+    zoned = np.zeros(len(series), dtype=bool)
+    pattern = DAY_FIRST_PATTERN if day_first else TS_PATTERN
     if is_text.any():
         text = series[is_text].astype(str)
-        shaped[is_text] = text.str.match(TS_PATTERN.pattern).to_numpy(dtype=bool)
-    candidates = series.where(shaped, None)
-    times = pd.to_datetime(candidates, format="ISO8601", utc=True, errors="coerce")
-    times = times.astype("datetime64[ns, UTC]")
+        shaped[is_text] = text.str.match(pattern.pattern).to_numpy(dtype=bool)
+        zoned[is_text] = text.str.contains(_ZONE_SUFFIX).to_numpy(dtype=bool)
+    times = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
+    if day_first:
+        naive = shaped
+    else:
+        aware = shaped & (zoned | (timezone is None))
+        naive = shaped & ~aware
+        if aware.any():
+            parsed = pd.to_datetime(
+                series[aware], format="ISO8601", utc=True, errors="coerce"
+            )
+            times[aware] = parsed.astype("datetime64[ns, UTC]")
+    if naive.any():
+        parsed = pd.to_datetime(
+            series[naive],
+            format="mixed" if day_first else "ISO8601",
+            dayfirst=day_first,
+            errors="coerce",
+        )
+        local = parsed.astype("datetime64[ns]").dt.tz_localize(
+            timezone or "UTC", ambiguous=True, nonexistent="shift_forward"
+        )
+        times[naive] = local.dt.tz_convert("UTC")
     ok = shaped & times.notna().to_numpy()
     return times.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), ok
 
 
-def finish_timestamps(batch: Batch, source: Source, field: str = "ts") -> None:
+def finish_timestamps(
+    batch: Batch,
+    source: Source,
+    field: str = "ts",
+    timezone: str | None = None,
+    day_first: bool = False,
+) -> None:
     """Parse every row's ``ts`` in one pass; drop rows whose time is not valid."""
     if not batch.rows:
         return
-    times, ok = parse_timestamps([row["ts"] for row in batch.rows])
+    times, ok = parse_timestamps(
+        [row["ts"] for row in batch.rows], timezone=timezone, day_first=day_first
+    )
     kept: list[dict[str, Any]] = []
     kept_truth: list[tuple[str, str]] = []
     for i, row in enumerate(batch.rows):

@@ -13,6 +13,7 @@ from typing import Any
 from discover.errors import InputError
 from discover.readers._common import (
     Batch,
+    ReadOptions,
     Source,
     fill_users,
     finish_timestamps,
@@ -122,10 +123,20 @@ def _app(fields: dict[str, str]) -> str:
     return "Web"
 
 
-def _action(event_type: str, app: str) -> str | None:
+def map_event_type(event_type: str, app: str) -> str | None:
+    """The ``models.ACTIONS`` name of an Action Logger / CPN event type, or None."""
     if event_type == "insertValue" and app in _SPREADSHEET_APPS:
         return "edit_cell"
     return EVENT_TYPES.get(event_type)
+
+
+def unknown_type_reason(event_type: str) -> str:
+    """The message for an event type missing from ``EVENT_TYPES``."""
+    return (
+        f"unknown event type {quote(event_type)}"
+        f"{suggest(event_type, _KNOWN_TYPES)} (the {len(_KNOWN_TYPES)} known "
+        "types are listed in discover/readers/action_logger.py)"
+    )
 
 
 def _role(tag: str | None, kind: str | None) -> str | None:
@@ -140,14 +151,9 @@ def map_record(fields: dict[str, str], event_id: str, source: str, line: int) ->
     if not event_type:
         return ("eventType", "missing")
     app = _app(fields)
-    action = _action(event_type, app)
+    action = map_event_type(event_type, app)
     if action is None:
-        return (
-            "eventType",
-            f"unknown Action Logger event type {quote(event_type)}"
-            f"{suggest(event_type, _KNOWN_TYPES)} (the {len(_KNOWN_TYPES)} known "
-            "types are listed in discover/readers/action_logger.py)",
-        )
+        return ("eventType", unknown_type_reason(event_type))
     ts = fields.get("timeStamp")
     if not ts:
         return ("timeStamp", "missing")
@@ -199,7 +205,7 @@ def map_record(fields: dict[str, str], event_id: str, source: str, line: int) ->
     return row
 
 
-def read_action_logger(source: Source, *, encoding: str | None = None) -> Batch:
+def read_action_logger(source: Source, options: ReadOptions) -> Batch:
     """Read one Action Logger CSV file; every bad record becomes an ``InputError``.
 
     Ground-truth columns (``caseID``, ``Task``, ``idx``) go to ``Batch.truth`` and
@@ -210,15 +216,15 @@ def read_action_logger(source: Source, *, encoding: str | None = None) -> Batch:
     ----------
     source : Source
         The file, its display path and its event id prefix.
-    encoding : str or None, default=None
-        Text encoding; ``None`` means UTF-8 (BOM accepted) or UTF-16 with a BOM.
+    options : ReadOptions
+        Encoding and time zone (for times recorded without one).
 
     Returns
     -------
     Batch
         Valid rows (``ts`` parsed), truth when present, errors, data records seen.
     """
-    names, records = open_records(source, encoding)
+    names, records = open_records(source, options.encoding)
     batch = Batch(truth=[] if has_truth(names) else None)
     for column in ("eventType", "timeStamp"):
         if column not in names:
@@ -240,5 +246,5 @@ def read_action_logger(source: Source, *, encoding: str | None = None) -> Batch:
         if batch.truth is not None:
             batch.truth.append(truth_of(record.fields))
     fill_users(batch.rows)
-    finish_timestamps(batch, source, field="timeStamp")
+    finish_timestamps(batch, source, field="timeStamp", timezone=options.timezone)
     return batch

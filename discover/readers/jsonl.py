@@ -6,22 +6,28 @@ import json
 
 from discover.errors import InputError
 from discover.readers import _native
-from discover.readers._common import Batch, Source, finish_timestamps, iter_lines
+from discover.readers._common import (
+    Batch,
+    ReadOptions,
+    Source,
+    finish_timestamps,
+    iter_lines,
+)
 
 
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not standard JSON")
 
 
-def read_jsonl(source: Source, *, encoding: str | None = None) -> Batch:
+def read_jsonl(source: Source, options: ReadOptions) -> Batch:
     """Read one native JSON Lines file; every bad line becomes an ``InputError``.
 
     Parameters
     ----------
     source : Source
         The file, its display path and its event id prefix.
-    encoding : str or None, default=None
-        Text encoding; ``None`` means UTF-8 (BOM accepted) or UTF-16 with a BOM.
+    options : ReadOptions
+        Encoding and time zone (for times recorded without one).
 
     Returns
     -------
@@ -30,7 +36,7 @@ def read_jsonl(source: Source, *, encoding: str | None = None) -> Batch:
     """
     batch = Batch()
     decoder = json.JSONDecoder(parse_constant=_no_constants)
-    for line_no, text, error in iter_lines(source, encoding):
+    for line_no, text, error in iter_lines(source, options.encoding):
         if error is not None:
             batch.n_lines += 1
             batch.errors.append(error)
@@ -59,5 +65,5 @@ def read_jsonl(source: Source, *, encoding: str | None = None) -> Batch:
                 continue
         default_id = f"{source.name}:{line_no}"
         batch.rows.append(_native.flatten(obj, default_id, source.name, line_no))
-    finish_timestamps(batch, source)
+    finish_timestamps(batch, source, timezone=options.timezone)
     return batch

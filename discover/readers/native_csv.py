@@ -11,7 +11,13 @@ from typing import Any
 
 from discover.errors import InputError
 from discover.readers import _native
-from discover.readers._common import Batch, Source, finish_timestamps, suggest
+from discover.readers._common import (
+    Batch,
+    ReadOptions,
+    Source,
+    finish_timestamps,
+    suggest,
+)
 from discover.readers._csv import (
     INDEX_COLUMNS,
     TRUTH_FIELDS,
@@ -49,15 +55,15 @@ def _as_event(fields: dict[str, str]) -> dict[str, Any]:
     return obj
 
 
-def read_native_csv(source: Source, *, encoding: str | None = None) -> Batch:
+def read_native_csv(source: Source, options: ReadOptions) -> Batch:
     """Read one native CSV file; every bad record becomes an ``InputError``.
 
     Parameters
     ----------
     source : Source
         The file, its display path and its event id prefix.
-    encoding : str or None, default=None
-        Text encoding; ``None`` means UTF-8 (BOM accepted) or UTF-16 with a BOM.
+    options : ReadOptions
+        Encoding and time zone (for times recorded without one).
 
     Returns
     -------
@@ -65,7 +71,7 @@ def read_native_csv(source: Source, *, encoding: str | None = None) -> Batch:
         Valid rows (``ts`` parsed), truth when the file has truth columns, errors
         and the number of data records.
     """
-    names, records = open_records(source, encoding)
+    names, records = open_records(source, options.encoding)
     batch = Batch(truth=[] if has_truth(names) else None)
     for name in names:
         if name in INDEX_COLUMNS or name in _KNOWN:
@@ -90,5 +96,5 @@ def read_native_csv(source: Source, *, encoding: str | None = None) -> Batch:
         batch.rows.append(_native.flatten(obj, default_id, source.name, record.line))
         if batch.truth is not None:
             batch.truth.append(truth_of(record.fields))
-    finish_timestamps(batch, source)
+    finish_timestamps(batch, source, timezone=options.timezone)
     return batch

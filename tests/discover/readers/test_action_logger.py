@@ -113,7 +113,7 @@ def test_read_action_logger_reports_unknown_event_type(tmp_path):
     )
     result = validate_events(path)
     assert [f"{e.line}: {e.field}: {e.reason}" for e in result.errors] == [
-        "2: eventType: unknown Action Logger event type 'clickButon'; did you mean "
+        "2: eventType: unknown event type 'clickButon'; did you mean "
         f"'clickButton'? (the {len(EVENT_TYPES)} known types are listed in "
         "discover/readers/action_logger.py)",
         "3: eventType: missing",

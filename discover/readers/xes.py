@@ -1,0 +1,142 @@
+"""XES event logs (IEEE 1849), streamed with lxml ``iterparse``.
+
+Each ``<event>`` becomes one event: ``concept:name`` is the event type (Action
+Logger / CPN vocabulary), ``time:timestamp`` the time, ``org:resource`` the user.
+Events whose attributes look like the Action Logger's (``targetApp``,
+``target.*``) are mapped as such, others as CPN events (``source``, ``Label`` ...).
+The trace name is kept aside as ground truth, never as an event column. Events
+are cleared once mapped, so memory stays bounded on large logs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from discover.errors import InputError
+from discover.readers import action_logger, cpn
+from discover.readers._common import (
+    Batch,
+    ReadOptions,
+    Source,
+    fill_users,
+    finish_timestamps,
+)
+
+#: XES attribute keys renamed to the CSV column names the mappers read.
+_RENAMES = {
+    "concept:name": "eventType",
+    "time:timestamp": "timeStamp",
+    "org:resource": "userID",
+}
+_BACK = {v: k for k, v in _RENAMES.items()}
+_ATTRIBUTE_TAGS = frozenset({"string", "date", "int", "float", "boolean", "id"})
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _attributes(event: etree._Element) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for child in event:
+        key = child.get("key")
+        if key is not None and _local(child.tag) in _ATTRIBUTE_TAGS:
+            fields[_RENAMES.get(key, key)] = child.get("value") or ""
+    if "source" not in fields and "targetApp" in fields:
+        fields["source"] = fields["targetApp"]
+    return fields
+
+
+def _looks_like_action_logger(fields: dict[str, str]) -> bool:
+    return "targetApp" in fields or any(k.startswith("target.") for k in fields)
+
+
+def read_xes(source: Source, options: ReadOptions) -> Batch:
+    """Read one XES file; every unusable event becomes an ``InputError``.
+
+    Parameters
+    ----------
+    source : Source
+        The file, its display path and its event id prefix.
+    options : ReadOptions
+        Time zone for times recorded without one (XES times normally carry one).
+
+    Returns
+    -------
+    Batch
+        Valid rows (``ts`` parsed), truth (trace name per event), errors and the
+        number of ``<event>`` elements seen. Malformed XML stops the file at the
+        reported line; events before it are kept.
+    """
+    batch = Batch(truth=[])
+    trace_name: str | None = None
+    n_traces = 0
+    per_line: dict[int, int] = {}  # events started on each line (minified XES)
+    parser = etree.iterparse(
+        str(source.path),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+    )
+    try:
+        for kind, element in parser:
+            tag = _local(element.tag)
+            if kind == "start":
+                if tag == "trace":
+                    n_traces += 1
+                    trace_name = None
+                continue
+            if tag == "event":
+                line = element.sourceline or 0
+                per_line[line] = per_line.get(line, 0) + 1
+                event_id = f"{source.name}:{line}"
+                if per_line[line] > 1:
+                    event_id += f"#{per_line[line]}"
+                trace = trace_name or f"trace-{n_traces}"
+                _add_event(batch, source, element, event_id, trace)
+                _release(element)
+            elif tag in _ATTRIBUTE_TAGS and element.get("key") == "concept:name":
+                parent = element.getparent()
+                if parent is not None and _local(parent.tag) == "trace":
+                    trace_name = element.get("value")
+            elif tag == "trace":
+                _release(element)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or 0
+        reason = f"not well-formed XML: {exc.msg}; events before this line are kept"
+        batch.errors.append(InputError(source.display, line, "xml", reason))
+    fill_users(batch.rows)
+    finish_timestamps(batch, source, field="time:timestamp", timezone=options.timezone)
+    return batch
+
+
+def _add_event(
+    batch: Batch, source: Source, element: etree._Element, event_id: str, trace: str
+) -> None:
+    batch.n_lines += 1
+    line = element.sourceline or 0
+    fields = _attributes(element)
+    if _looks_like_action_logger(fields):
+        row = action_logger.map_record(fields, event_id, source.name, line)
+    else:
+        row = cpn.map_fields(fields, event_id, source.name, line)
+    if isinstance(row, tuple):
+        field, reason = row
+        batch.errors.append(
+            InputError(source.display, line, _BACK.get(field, field), reason)
+        )
+        return
+    batch.rows.append(row)
+    batch.truth.append(("routine", trace))
+
+
+def _release(element: etree._Element) -> None:
+    # drop the mapped element and the siblings before it: bounded memory
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
