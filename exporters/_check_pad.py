@@ -47,7 +47,7 @@ KEYWORDS = frozenset(
     "from function global goto if in label loop next not on or set step switch "
     "then throw to true wait while".split()
 )
-_STRING = re.compile(r"\$'''(.*?)'''")
+_STRING = re.compile(r"\$'''((?:[^'\\]|\\.|'(?!''))*)'''")
 _REFERENCE = re.compile(r"appmask\['((?:[^'\\]|\\.)*)'\]\['((?:[^'\\]|\\.)*)'\]")
 _OUTPUT = re.compile(r"(?:=>|Instance=>)\s*([A-Za-z_][A-Za-z0-9_]*)")
 _VARIABLE_USE = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*)%")
@@ -82,7 +82,8 @@ def check_flow(text: str) -> list[str]:
         problems += [f"line {number}: {p}" for p in _check_strings(line)]
         code = _STRING.sub("''", line)
         references += [(number, a, b) for a, b in _REFERENCE.findall(code)]
-        for name in _VARIABLE_USE.findall("".join(_STRING.findall(line))):
+        strings = " ".join(c.replace("%%", "") for c in _STRING.findall(line))
+        for name in _VARIABLE_USE.findall(strings):
             if name not in defined:
                 problems.append(f"line {number}: %{name}% is used before it is set")
         for name in _BARE_USE.findall(_REFERENCE.sub("", code)):

@@ -265,7 +265,7 @@ class XamlWriter(PlanVisitor):
         if plan.todos:
             main.set(
                 _q("sap2010", "Annotation.AnnotationText"),
-                _attr_text("\n".join(f"TODO {t}" for t in plan.todos)),
+                _attr_text("\n".join(f"TODO {one_line(t)}" for t in plan.todos)),
             )
         holder = self.sub(main, None, "Sequence.Variables")
         self.object_variables = _cell_variables(plan)
@@ -304,7 +304,8 @@ class XamlWriter(PlanVisitor):
         self.ui_parent(step.app, open_mode="Always")
         if step.todo:
             card = self.frame.card_body.getparent().getparent().getparent()
-            card.set(_q("sap2010", "Annotation.AnnotationText"), f"TODO {step.todo}")
+            note = _attr_text(one_line(f"TODO {step.todo}"))
+            card.set(_q("sap2010", "Annotation.AnnotationText"), note)
 
     def visit_attach_window(self, step: AttachWindow) -> None:
         self.ui_parent(step.app)
@@ -429,9 +430,8 @@ class XamlWriter(PlanVisitor):
             SaveTo=f"[{step.table}]",
         )
         if step.todo:
-            activity.set(
-                _q("sap2010", "Annotation.AnnotationText"), f"TODO {step.todo}"
-            )
+            note = _attr_text(one_line(f"TODO {step.todo}"))
+            activity.set(_q("sap2010", "Annotation.AnnotationText"), note)
 
     def visit_wait(self, step: Wait) -> None:
         whole = int(step.seconds)
