@@ -44,11 +44,24 @@ GOOD_CYCLE = 0.6
 #: Share of cycles a step must appear in to belong to the template.
 CORE_SHARE = 0.5
 #: Share of instance windows a step must appear in to join instances (optional).
-OPTIONAL_SHARE = 0.2
+OPTIONAL_SHARE = 0.05
 #: Repeated occurrences of one token in a cycle beyond this count share a step.
 MAX_REPEAT = 16
 #: Anchors within this share of the best coverage compete on their number of cycles.
 NEAR_TIE = 0.9
+#: A step's token must be specific to the routine: at least this share of all its
+#: free occurrences fall inside the routine's cycles, or its share there is
+#: `SPECIFIC_LIFT` times the cycles' share of the stream. Scrolls and stray clicks
+#: sprinkled over all work fail both, so noise inside instances stays out.
+SPECIFIC_SHARE = 0.8
+SPECIFIC_LIFT = 2.0
+#: A step sits at a steady place in its cycles (standard deviation of its relative
+#: position at most this); stray events land anywhere (about 0.29 if uniform).
+PHASE_SPREAD = 0.12
+#: Actions that move between windows rather than do work: an instance never starts
+#: with one (the switch into the first app is a transition, not a step), and a
+#: template needs two distinct steps that are not one.
+CONTEXT_ACTIONS: frozenset[str] = frozenset({"focus", "app_switch", "scroll", "idle"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +121,19 @@ def discover_routines(
     if len(events) == 0:
         return []
     bounds = find_boundaries(events, streams)
+    tokens = backoff_tokens(events, streams.codes, min_instances)[bounds.rows]
+    context = np.isin(events["action"].astype(str).to_numpy(), list(CONTEXT_ACTIONS))[
+        bounds.rows
+    ]
     groups = _find_groups(
         bounds,
-        streams.codes[bounds.rows],
+        tokens,
+        context,
         min_instances=min_instances,
         min_length=min_length,
         max_span=max_length * (1 + max_gap),
         max_rounds=max_rounds,
     )
-    tokens = streams.codes[bounds.rows]
     bags = [[tokens[positions] for positions in group] for group in groups]
     labels = merge_groups(bags)
     merged: dict[int, list[np.ndarray]] = {}
@@ -130,6 +147,46 @@ def discover_routines(
         routines.append(make_routine(events, streams, rows))
     routines.sort(key=lambda r: (-r.n_instances, r.routine_id))
     return routines
+
+
+def backoff_tokens(
+    events: pd.DataFrame, codes: np.ndarray, min_instances: int
+) -> np.ndarray:
+    """Token codes where tokens seen fewer than `min_instances` times fall back.
+
+    A target named after the case (a mail subject with the vendor's name) makes a
+    token that never repeats although the step does; such rare tokens become
+    ``app|action`` tokens, numbered after the vocabulary.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Event table with ``app`` and ``action``.
+    codes : numpy.ndarray of int32, shape (n_events,)
+        Token code per event row (``TokenStreams.codes``).
+    min_instances : int
+        Fewest occurrences that keep a token as it is.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n_events,)
+    """
+    codes = codes.astype(np.int64)
+    if codes.size == 0:
+        return codes
+    counts = np.bincount(codes)
+    rare = counts[codes] < min_instances
+    if not rare.any():
+        return codes
+    coarse = (
+        events["app"].astype(str).to_numpy()[rare]
+        + "|"
+        + events["action"].astype(str).to_numpy()[rare]
+    )
+    _, coarse_codes = np.unique(coarse, return_inverse=True)
+    out = codes.copy()
+    out[rare] = counts.shape[0] + coarse_codes.reshape(-1)
+    return out
 
 
 def _check(
@@ -162,6 +219,7 @@ def _check(
 def _find_groups(
     bounds: Boundaries,
     tokens: np.ndarray,
+    context: np.ndarray,
     *,
     min_instances: int,
     min_length: int,
@@ -181,7 +239,12 @@ def _find_groups(
         if free.size < min_instances * min_length:
             break
         template = _best_template(
-            tokens[free], stream_of[free], min_instances, min_length, max_span
+            tokens[free],
+            stream_of[free],
+            context[free],
+            min_instances,
+            min_length,
+            max_span,
         )
         if template is None:
             break
@@ -192,6 +255,7 @@ def _find_groups(
             stream_of[free],
             segment_of[free],
             bounds.evidence[free],
+            context[free],
             min_instances=min_instances,
             min_length=min_length,
             max_span=max_span,
@@ -244,21 +308,52 @@ def _expand(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return first + np.arange(cycle_of.shape[0]), cycle_of
 
 
+def _specific(tokens: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Boolean per token code: concentrated in `positions` (see SPECIFIC_SHARE)."""
+    width = int(tokens.max()) + 1
+    total = np.bincount(tokens, minlength=width).astype(np.float64)
+    inside = np.bincount(tokens[positions], minlength=width).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, inside / total, 0.0)
+    lift = share * tokens.shape[0] / max(positions.shape[0], 1)
+    return (share >= SPECIFIC_SHARE) | (lift >= SPECIFIC_LIFT)
+
+
+def _steady(
+    keys: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, unique: np.ndarray
+) -> np.ndarray:
+    """Boolean per unique step key: its place in the cycle is steady (not noise)."""
+    inverse = np.searchsorted(unique, keys)
+    phase = offsets / max(float(np.median(lengths)), 1.0)
+    seen = np.bincount(inverse, minlength=unique.shape[0]).astype(np.float64)
+    mean = np.bincount(inverse, weights=phase, minlength=unique.shape[0]) / seen
+    square = np.bincount(inverse, weights=phase**2, minlength=unique.shape[0]) / seen
+    spread = np.sqrt(np.maximum(square - mean**2, 0.0))
+    return spread <= PHASE_SPREAD
+
+
 def _template_of(
     anchor: int,
     starts: np.ndarray,
     ends: np.ndarray,
     tokens: np.ndarray,
+    context: np.ndarray,
     min_instances: int,
     min_length: int,
 ) -> _Template | None:
     positions, cycle_of = _expand(starts, ends)
     n_cycles = starts.shape[0]
     keys = _step_keys(cycle_of, tokens[positions])
-    unique, counts = np.unique(keys, return_counts=True)
-    core = unique[counts >= CORE_SHARE * n_cycles]
+    unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    is_core = counts >= CORE_SHARE * n_cycles
+    core = unique[is_core]
     if core.shape[0] < min_length:
         return None
+    working = np.unique(
+        tokens[positions[first[is_core]]][~context[positions[first[is_core]]]]
+    )
+    if working.shape[0] < 2:
+        return None  # only switching and scrolling: not a routine
     in_core = np.isin(keys, core)
     matched = np.bincount(cycle_of[in_core], minlength=n_cycles)
     good = matched >= GOOD_CYCLE * core.shape[0]
@@ -278,6 +373,7 @@ def _template_of(
 def _best_template(
     tokens: np.ndarray,
     stream_of: np.ndarray,
+    context: np.ndarray,
     min_instances: int,
     min_length: int,
     max_span: int,
@@ -291,7 +387,13 @@ def _best_template(
         if keep.sum() < min_instances:
             continue
         template = _template_of(
-            int(anchor), starts[keep], ends[keep], tokens, min_instances, min_length
+            int(anchor),
+            starts[keep],
+            ends[keep],
+            tokens,
+            context,
+            min_instances,
+            min_length,
         )
         if template is not None:
             found.append(template)
@@ -309,6 +411,7 @@ def _instances(
     stream_of: np.ndarray,
     segment_of: np.ndarray,
     evidence: np.ndarray,
+    context: np.ndarray,
     *,
     min_instances: int,
     min_length: int,
@@ -326,6 +429,8 @@ def _instances(
     offset = core_positions - template.cycle_starts[cycle_of[in_core]]
     phase = np.bincount(inverse, weights=offset) / seen
     mean = totals / seen
+    switching = np.bincount(inverse, weights=context[core_positions]) > seen / 2
+    mean = np.where(switching, -np.inf, mean)  # an instance never starts switching
     start_step = step_values[np.lexsort((phase, -np.round(mean, 6)))[0]]
     starts = np.sort(core_positions[core_keys == start_step])
 
@@ -352,8 +457,9 @@ def _instances(
         core_here = np.flatnonzero(is_core[lo:hi])
         if core_here.shape[0] < GOOD_CYCLE * core.shape[0]:
             continue
-        last = core_here[-1]
-        members = np.flatnonzero(is_allowed[lo : lo + last + 1])
+        members = np.flatnonzero(is_allowed[lo:hi])
+        leading = np.cumprod(context[window_positions[lo + members]]).astype(bool)
+        members = members[~leading]
         if members.shape[0] < min_length:
             continue
         found.append(free[window_positions[lo + members]])
