@@ -21,6 +21,11 @@ MAX_NAME = 60
 _MAX_APPS = 3
 _MAX_LABEL = 20
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Ids, amounts, dates, IBANs and e-mail addresses show up in window titles and link
+# names (e.g. "PO 4500078576 - ERP"); they are data, not UI, so they are folded.
+_NUMBER = re.compile(r"\d(?:[\d.,/: -]*\d)?")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MIN_DIGITS = 4
 _CLICKS = ("click", "double_click", "submit")
 
 
@@ -63,6 +68,24 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: width - 1].rstrip() + "…"
+
+
+def scrub(text: str) -> str:
+    """Fold e-mail addresses and numbers of 4+ digits in recorded UI text.
+
+    Window titles and link names can carry the very data a routine moves; reports
+    show ``#`` and ``<email>`` instead.
+
+    >>> scrub("PO 4500078576 - anna@corp.example - Excel 365")
+    'PO # - <email> - Excel 365'
+    """
+    text = _EMAIL.sub("<email>", text)
+    return _NUMBER.sub(
+        lambda m: (
+            "#" if sum(c.isdigit() for c in m.group()) >= _MIN_DIGITS else m.group()
+        ),
+        text,
+    )
 
 
 def _transfer_name(steps: tuple[Step, ...]) -> str | None:
@@ -110,7 +133,7 @@ def _final_click(steps: tuple[Step, ...]) -> str | None:
             label = step.target_label or step.target_name or step.target_automation_id
             label = label or step.target_id
             if label:
-                return f"click {shorten(label, _MAX_LABEL)}"
+                return f"click {shorten(scrub(label), _MAX_LABEL)}"
             return None
     return None
 

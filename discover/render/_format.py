@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from discover.naming import scrub
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -18,6 +20,15 @@ def number(value: float, decimals: int = 0) -> str:
 def plain(text: object) -> str:
     """One line of text: control characters become spaces."""
     return _CONTROL.sub(" ", str(text)).strip()
+
+
+def recorded(text: object) -> str:
+    """Recorded UI text (labels, titles) on one line; numbers and e-mails folded.
+
+    >>> recorded("switch to 'PO 4500078576 - ERP'")
+    "switch to 'PO # - ERP'"
+    """
+    return scrub(plain(text))
 
 
 def markdown_text(text: object) -> str:

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from discover.config import Settings
-from discover.render._format import number, plain
+from discover.render._format import number, plain, recorded
 from discover.scoring import bot_seconds, format_seconds
 from models import Candidate, Instance, Step, Variant
 
 #: Example runs shown (the first ones by start time).
 N_EXAMPLES = 5
 _MAX_CHANGES = 3
+_MAX_VARIANTS = 10
 _TARGET_COLUMNS = (
     "target_label",
     "target_name",
@@ -75,7 +76,7 @@ def _target(step: Step) -> str:
     for column in _TARGET_COLUMNS:
         value = getattr(step, column)
         if value:
-            return f"{column.removeprefix('target_')}={plain(value)[:40]}"
+            return f"{column.removeprefix('target_')}={recorded(value)[:40]}"
     return "no stable target"
 
 
@@ -85,7 +86,7 @@ def _steps(steps: Sequence[Step]) -> str:
         source = f", value {step.value_source}" if step.value_source else ""
         share = f", in {step.share:.0%} of runs" if step.share < 1 else ""
         lines.append(
-            f"  {n:>2}. {plain(step.label)}  [{step.action} in {plain(step.app)}; "
+            f"  {n:>2}. {recorded(step.label)}  [{step.action} in {plain(step.app)}; "
             f"{_target(step)}{source}{share}]"
         )
     return "\n".join(lines)
@@ -96,10 +97,10 @@ def _variants(variants: Sequence[Variant], steps: Sequence[Step]) -> str:
         return ""
     total = sum(v.count for v in variants) or 1
     main = min(variants, key=lambda v: (-v.count, v.tokens))
-    labels = {s.token: plain(s.label) for s in steps if s.token}
+    labels = {s.token: recorded(s.label) for s in steps if s.token}
     lines = [f"Variants ({len(variants)})"]
-    for n, variant in enumerate(variants, start=1):
-        share = f"{variant.count / total:.0%} ({variant.count} runs)"
+    for n, variant in enumerate(variants[:_MAX_VARIANTS], start=1):
+        share = f"{_percent(variant.count / total)} ({_runs(variant.count)})"
         if variant is main:
             lines.append(
                 f"  {n:>2}. {share}: the main sequence, {len(main.tokens)} steps"
@@ -108,14 +109,34 @@ def _variants(variants: Sequence[Variant], steps: Sequence[Step]) -> str:
         lines.append(
             f"  {n:>2}. {share}: {_difference(main.tokens, variant.tokens, labels)}"
         )
+    rest = variants[_MAX_VARIANTS:]
+    if rest:
+        runs = sum(v.count for v in rest)
+        lines.append(f"  ... and {len(rest)} more variants with {_runs(runs)}")
     return "\n".join(lines)
+
+
+def _percent(share: float) -> str:
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
+def _runs(n: int) -> str:
+    return "1 run" if n == 1 else f"{n} runs"
+
+
+def _token_text(token: str) -> str:
+    """``"Chrome|type|phone"`` -> ``"Chrome: type phone"`` (tokens hold no values)."""
+    app, _, rest = token.partition("|")
+    action, _, target = rest.partition("|")
+    text = f"{app}: {action.replace('_', ' ')} {target}".strip() if action else token
+    return recorded(text)[:60]
 
 
 def _difference(
     main: Sequence[str], other: Sequence[str], labels: dict[str, str]
 ) -> str:
     def name(token: str) -> str:
-        return labels.get(token, plain(token)[:40])
+        return labels.get(token) or _token_text(token)
 
     changes = []
     matcher = difflib.SequenceMatcher(a=list(main), b=list(other), autojunk=False)
@@ -144,8 +165,8 @@ def _data_flow(candidate: Candidate) -> str:
     for flow in flows:
         i, j = flow["from_step"], flow["to_step"]
         lines.append(
-            f"  step {i} ({plain(steps[i - 1].label)}) -> step {j} "
-            f"({plain(steps[j - 1].label)}): {flow['count']} runs"
+            f"  step {i} ({recorded(steps[i - 1].label)}) -> step {j} "
+            f"({recorded(steps[j - 1].label)}): {_runs(flow['count'])}"
         )
     return "\n".join(lines)
 
@@ -183,7 +204,7 @@ def _examples(
             offset = (event["ts"] - t0).total_seconds()
             target = next(
                 (
-                    f"{c.removeprefix('target_')}={plain(event[c])[:40]}"
+                    f"{c.removeprefix('target_')}={recorded(event[c])[:40]}"
                     for c in _TARGET_COLUMNS
                     if isinstance(event[c], str)
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from discover.config import format_toml
-from discover.render._format import markdown_text, number, plain
+from discover.render._format import markdown_text, number, plain, recorded
 from discover.scoring import FACTORS
 from models import Candidate, RankedReport
 
@@ -118,7 +118,7 @@ def _candidate(candidate: Candidate) -> str:
         _factor_table(candidate),
         "Steps:\n\n"
         + "\n".join(
-            f"{n}. {markdown_text(step.label)}"
+            f"{n}. {markdown_text(recorded(step.label))}"
             for n, step in enumerate(candidate.routine.steps, start=1)
         ),
     ]

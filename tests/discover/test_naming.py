@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from discover.naming import MAX_NAME, name_routine, shorten
+from discover.naming import MAX_NAME, name_routine, scrub, shorten
 from models import Routine, Step
 
 
@@ -79,3 +79,16 @@ def test_shorten_keeps_short_text_and_marks_cuts():
     assert shorten("abcdefghij", 10) == "abcdefghij"
     assert shorten("abcdefghijk", 10) == "abcdefghi…"
     assert name_routine(routine()) == "(no steps)"
+
+
+def test_scrub_folds_ids_amounts_dates_and_emails_but_keeps_short_numbers():
+    assert scrub("PO 4500078576 - ERP") == "PO # - ERP"
+    assert scrub("Betrag 93.945,30 EUR am 02.03.2026") == "Betrag # EUR am #"
+    assert scrub("IBAN DE44 5001 0517 5407 3249 31") == "IBAN DE#"
+    assert scrub("Mail from anna.b+x@corp.example.com") == "Mail from <email>"
+    assert scrub("Excel 365, row 12, Form 1040") == "Excel 365, row 12, Form #"
+
+
+def test_final_click_label_is_scrubbed_in_names():
+    steps = [step("SAP", "type"), step("SAP", "click", target_name="Order 4500078576")]
+    assert name_routine(routine(*steps)) == "SAP: type 1 field, click Order #"

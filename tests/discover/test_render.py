@@ -28,12 +28,18 @@ from models import Instance, Routine, Step, Variant, conform_event_table
 SECRETS = ("Jane Q. Secret", "IBAN DE44 5001", "hunter2")
 
 
-def recording(source_app="Excel", sink_app="Chrome", days=5, users=("u1", "u2")):
+def recording(
+    source_app="Excel",
+    sink_app="Chrome",
+    days=5,
+    users=("u1", "u2"),
+    sink_target="Name",
+):
     """Runs of copy -> paste -> type -> click Save, values from SECRETS."""
     rows, instances = [], []
     spec = (
         (0, source_app, "copy", None, SECRETS[0]),
-        (15, sink_app, "paste", "Name", SECRETS[0]),
+        (15, sink_app, "paste", sink_target, SECRETS[0]),
         (30, sink_app, "type", "IBAN", SECRETS[1]),
         (44, sink_app, "click", "Save", None),
     )
@@ -405,3 +411,32 @@ def test_empty_report_renders_in_every_format():
     assert "No repeated routine met the mining thresholds." in render_markdown(report)
     assert render_csv(report).count("\n") == 1
     assert json.loads(render_json(report))["candidates"] == []
+
+
+def test_numbers_and_emails_in_recorded_ui_text_are_folded_in_reports():
+    target = "Invoice FA-2026-20070 for anna@corp.example"
+    report, candidates, events, settings = make_report(sink_target=target)
+    assert candidates[0].routine.steps[1].target_name == target  # scoring keeps it
+    assert (
+        report.candidates[0].routine.steps[1].target_name == "Invoice FA-# for <email>"
+    )
+    outputs = all_outputs(report, candidates, events, settings)
+    for name, output in outputs.items():
+        assert "20070" not in output and "anna@corp" not in output, name
+    assert "[paste in Chrome; name=Invoice FA-# for <email>]" in outputs["detail"]
+
+
+def test_detail_lists_ten_variants_then_sums_the_rest():
+    events, routine = recording()
+    main = tuple(s.token for s in routine.steps)
+    rare = [Variant((*main, f"Chrome|key|k{n}"), 1) for n in range(11)]
+    variants = (Variant(main, 989), *rare)
+    routine = Routine("R1", routine.steps, routine.instances, variants)
+    settings = load_settings()
+    (candidate,) = score_routines([routine], events, settings)
+    lines = render_detail(candidate, events, settings).splitlines()
+    assert lines[lines.index("Variants (12)") + 1] == (
+        "   1. 99% (989 runs): the main sequence, 4 steps"
+    )
+    assert "   2. <1% (1 run): adds Chrome: key k0" in lines
+    assert "  ... and 2 more variants with 2 runs" in lines
