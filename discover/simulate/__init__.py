@@ -67,8 +67,10 @@ class SimulationConfig:
     n_events : int, default=24000
         Approximate total number of events. It is shared out over users and days
         (faster users record more); each user-day stops at the first routine
-        instance boundary past its share. Past ~2,500 events per user-day time is
-        compressed (shorter pauses and think times) so the day still fits.
+        instance boundary past its share. Past ~2,500 events per user-day the
+        think, typing and loading times are compressed so the day still fits (and
+        ``routines.json`` reports the compressed seconds); for realistic timing at
+        scale raise `n_users` and `n_days` too (10M events: 200 users, 20 days).
     n_users : int, default=4
         Users ``u01``, ``u02``, ...; roles (accounts payable, sales ops, customer
         service, purchasing) rotate over them and set their routine mix.

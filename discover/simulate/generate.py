@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from discover.simulate import noise
-from discover.simulate.routines import Context, RoutineType
-from discover.simulate.screens import Choices, Step
+from discover.simulate.routines import RoutineType
+from discover.simulate.screens import Choices, Context, Step
 from discover.simulate.timing import (
     GAP_FLOOR_S,
     UserProfile,
@@ -30,8 +30,9 @@ from discover.simulate.timing import (
 #: The first simulated working day (a Monday).
 START_DAY = date(2026, 3, 2)
 
-#: Events a user of median speed can record in a working day at real pace, working
-#: with short pauses only. Busier user-days (benchmarks) compress time to fit.
+#: Events a user of median speed records at most in a working day at real pace
+#: (~2.5 s per event, under half the day busy). Busier user-days (benchmarks) get
+#: shorter think, typing and loading times so that the day still fits.
 EVENTS_PER_REAL_DAY = 2500
 
 #: What each role does: relative weights of the routine started next.
@@ -156,7 +157,7 @@ class _UserDay:
         self.rng, self.profile, self.day, self.budget = rng, profile, day, budget
         self.mix, self.daily = mix, list(daily)
         self.scale = min(1.0, EVENTS_PER_REAL_DAY / (budget * profile.speed))
-        plan = plan_day(rng, day, self.scale)
+        plan = plan_day(rng, day)
         self.clock = plan.start_ms
         self.first_ms = plan.start_ms
         self.end_ms = plan.end_ms
@@ -207,13 +208,14 @@ class _UserDay:
             start, length = self.breaks.pop(0)
             self.break_ms += length
             self.clock = max(self.clock, start) + length
-        if self.rng.random() < COFFEE_PROBABILITY:
-            coffee = int(self.rng.uniform(4, 12) * 60_000 * self.scale)
+        # A coffee every ~30 activities at real pace, as often per hour when busier.
+        if self.rng.random() < COFFEE_PROBABILITY * self.scale:
+            coffee = int(self.rng.uniform(4, 12) * 60_000)
             self.break_ms += coffee
             self.clock += coffee
 
     def _next_routine(self) -> RoutineType:
-        if self.daily and self.clock >= self.first_ms + int(900_000 * self.scale):
+        if self.daily and self.clock >= self.first_ms + 900_000:
             return self.daily.pop(0)
         return self._draw(self.mix)
 

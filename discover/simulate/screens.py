@@ -8,6 +8,7 @@ A step is a plain dict with the native event fields (``app``, ``window``, ``acti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -114,3 +115,17 @@ class Choices:
         if self.canonical:
             return options[0]
         return options[int(self.rng.integers(len(options)))]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who runs the instance, on which day, and the spreadsheet row for loops."""
+
+    user: str
+    day: date
+    row: int = 2
+
+
+def hex_id(choices: Choices, n: int) -> str:
+    """Return `n` random hex digits (record ids in urls)."""
+    return "".join(f"{int(d):x}" for d in choices.rng.integers(0, 16, size=n))

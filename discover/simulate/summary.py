@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from discover.simulate.generate import START_DAY, SimulatedEvent
-from discover.simulate.routines import Context, RoutineType
-from discover.simulate.screens import Choices
+from discover.simulate.routines import RoutineType
+from discover.simulate.screens import Choices, Context
 from discover.simulate.timing import bot_seconds
 from models.events import VALUE_ACTIONS
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 import numpy as np
 
@@ -125,28 +126,24 @@ def local_ms(day: date, hour: float) -> int:
     return int((midnight - LOCAL_OFFSET).timestamp() * 1000 + hour * 3_600_000)
 
 
-def plan_day(rng: np.random.Generator, day: date, scale: float) -> DayPlan:
-    """Draw the fixed points of a day: 08:30-17:00 (+-), lunch ~12:10, 0-2 meetings.
-
-    `scale` (<= 1) compresses every duration when more events must fit in a day than
-    people produce (large benchmarks); 1 keeps real time.
-    """
-    start = local_ms(day, 8.5) + int(rng.normal(0, 12 * 60_000) * scale)
-    end = start + int((8.5 + rng.normal(0, 0.3)) * 3_600_000 * scale)
-    lunch = start + int((3.6 + rng.uniform(-0.3, 0.5)) * 3_600_000 * scale)
-    lunch_len = int(rng.uniform(30, 55) * 60_000 * scale)
+def plan_day(rng: np.random.Generator, day: date) -> DayPlan:
+    """Draw the fixed points of a day: 08:30-17:00 (+-), lunch ~12:10, 0-2 meetings."""
+    start = local_ms(day, 8.5) + int(rng.normal(0, 12 * 60_000))
+    end = start + int((8.5 + rng.normal(0, 0.3)) * 3_600_000)
+    lunch = start + int((3.6 + rng.uniform(-0.3, 0.5)) * 3_600_000)
+    lunch_len = int(rng.uniform(30, 55) * 60_000)
     meetings = []
     for _ in range(int(rng.choice([0, 1, 1, 2]))):
         offset_h = float(rng.uniform(1.0, 7.0))
         length_min = float(rng.choice([30, 30, 45, 60]))
-        meetings.append((start + int(offset_h * 3_600_000 * scale), length_min))
+        meetings.append((start + int(offset_h * 3_600_000), int(length_min * 60_000)))
     meetings.sort()
     return DayPlan(
         start_ms=start,
         end_ms=end,
         lunch_ms=lunch,
         lunch_len_ms=lunch_len,
-        meetings=tuple((m, int(length * 60_000 * scale)) for m, length in meetings),
+        meetings=tuple(meetings),
     )
 
 
@@ -158,6 +155,14 @@ def iso_utc(ms: int) -> str:
     >>> iso_utc(1772436665120)
     '2026-03-02T07:31:05.120Z'
     """
-    seconds, millis = divmod(ms, 1000)
-    stamp = datetime.fromtimestamp(seconds, tz=timezone.utc)
-    return f"{stamp:%Y-%m-%dT%H:%M:%S}.{millis:03d}Z"
+    days, rest = divmod(ms, 86_400_000)
+    hours, rest = divmod(rest, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{_iso_date(days)}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=16)
+def _iso_date(days_since_epoch: int) -> str:
+    # pure memo: formatting the date of every event dominated generation time
+    return (date(1970, 1, 1) + timedelta(days=days_since_epoch)).isoformat()

@@ -13,14 +13,20 @@ from pathlib import Path
 from typing import IO, Any
 
 from discover.simulate.generate import SimulatedEvent
+from discover.simulate.summary import TruthSummary
 
 TRUTH_FILE = "truth.csv"
 ROUTINES_FILE = "routines.json"
 
 
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False
+)
+
+
 def dump_event(event: dict[str, Any]) -> str:
     """Return one event as a compact JSON line (keys in generation order)."""
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(event)
 
 
 class SimulationWriter:
@@ -87,7 +93,10 @@ class SimulationWriter:
 
 
 def write_events(
-    items: Iterable[SimulatedEvent], out_dir: Path, summary: Any, config: dict[str, Any]
+    items: Iterable[SimulatedEvent],
+    out_dir: Path,
+    summary: TruthSummary,
+    config: dict[str, Any],
 ) -> list[Path]:
     """Stream `items` to `out_dir`, feeding `summary` on the way; return the paths."""
     with SimulationWriter(out_dir) as writer:
