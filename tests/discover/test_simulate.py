@@ -331,3 +331,37 @@ def test_shipped_sample_sessions_are_the_default_simulation(tmp_path):
     assert shipped == _files(tmp_path)
     size = sum(len(data) for data in shipped.values())
     assert size < 10 * 1024 * 1024
+
+
+def _instance_events(sim):
+    truth = {event_id: (r, i) for event_id, r, i in sim.truth}
+    instances = defaultdict(list)
+    for event in sim.events:
+        label = truth.get(event["event_id"])
+        if label is not None:
+            instances[label].append(event)
+    return instances
+
+
+def test_routines_come_in_variants_and_stay_in_their_apps(default_sim):
+    apps = {r["name"]: set(r["apps"]) for r in default_sim.routines}
+    variants = defaultdict(set)
+    for (routine, _), events in _instance_events(default_sim).items():
+        assert {e["app"] for e in events} <= apps[routine]
+        variants[routine].add(tuple((e["app"], e["action"]) for e in events))
+    assert len(variants["approve_expense"]) == 1  # the short routine is fixed
+    for routine in set(variants) - {"approve_expense"}:
+        assert len(variants[routine]) >= 4, routine
+
+
+def test_loop_instances_take_spreadsheet_rows_in_order(default_sim):
+    rows = defaultdict(list)
+    for (routine, instance), events in _instance_events(default_sim).items():
+        if routine == "crm_row_entry":
+            cells = {e["cell"] for e in events if "cell" in e}
+            numbers = {int(cell[1:]) for cell in cells}
+            assert len(numbers) == 1, instance  # one instance, one row
+            rows[events[0]["session"]].append(numbers.pop())
+    assert sum(len(r) for r in rows.values()) >= 200
+    for numbers in rows.values():
+        assert numbers == list(range(2, 2 + len(numbers)))
