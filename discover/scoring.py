@@ -3,7 +3,8 @@
 Every figure is computed from the events of each instance (noise excluded: only
 ``Instance.event_ids``), with the settings of ``[scoring]`` (``discover/config.py``)::
 
-    human_s(run)    = sum of min(gap, idle_cap_s) over consecutive events of the run
+    human_s(run)    = sum over the run's events after the first of
+                      min(time since the user's previous event, idle_cap_s)
                       + min(duration_s of the last event or last_step_s, idle_cap_s)
     bot_s(run)      = sum of bot_seconds[action] over the run's events
                       + per_char x characters typed (type, edit_cell)
@@ -13,6 +14,11 @@ Every figure is computed from the events of each instance (noise excluded: only
     automatability  = sum(weight_f x factor_f) / sum(weight_f), factors in [0, 1]
     hours_per_month = runs_per_month x max(human_s - bot_s, 0) / 3600 x automatability
     value_per_month = hours_per_month x hourly_cost
+
+The time of a step is the time since the user's previous event, whichever routine
+that belonged to: noise between two steps (a chat message typed mid-run) takes its
+own time out of the gap, and a gap with no intervening event is the step's time.
+Without noise this is the span of the run, idle gaps capped.
 
 ``days_u`` is the number of calendar days (in ``timezone``) on which user ``u`` has any
 event in the recordings: the days they were observed working, whether or not they ran
@@ -41,7 +47,8 @@ from discover.naming import name_routine
 from models import RULE_BASED_ACTIONS, Candidate, Factor, Instance, Routine, Score
 
 _EQUATIONS = """\
-human_s(run)    = sum of min(gap, idle_cap_s) over consecutive events of the run
+human_s(run)    = sum over the run's events after the first of
+                  min(time since the user's previous event, idle_cap_s)
                   + min(duration_s of the last event or last_step_s, idle_cap_s)
 bot_s(run)      = sum of bot_seconds[action] over the run's events
                   + per_char x characters typed (type, edit_cell)
@@ -120,8 +127,13 @@ def human_seconds(
     last_duration_s: float | None,
     idle_cap_s: float,
     last_step_s: float,
+    previous_ns: np.ndarray | None = None,
 ) -> float:
-    """Active seconds of one run: gaps capped at `idle_cap_s`, plus the last event.
+    """Active seconds of one run: step times capped at `idle_cap_s`, plus the last.
+
+    The time of each event after the first is the time since the previous event of
+    the run or, when later, since the user's previous event (`previous_ns`), so
+    events between steps that are not part of the run (noise) keep their time.
 
     Parameters
     ----------
@@ -133,6 +145,8 @@ def human_seconds(
         Longest gap (and last-event duration) that counts.
     last_step_s : float
         Seconds of the last event when it has no duration.
+    previous_ns : numpy.ndarray of int64, shape (n_events,), optional
+        Time of the user's event just before each of the run's events.
 
     Returns
     -------
@@ -140,10 +154,17 @@ def human_seconds(
 
     Examples
     --------
-    >>> human_seconds(np.array([0, 5, 305], dtype=np.int64) * 10**9, None, 60.0, 1.0)
+    >>> ts = np.array([0, 5, 305], dtype=np.int64) * 10**9
+    >>> human_seconds(ts, None, 60.0, 1.0)
     66.0
+    >>> human_seconds(ts, None, 60.0, 1.0, previous_ns=ts - np.array([0, 2, 9]) * 10**9)
+    12.0
     """
-    gaps = np.diff(np.asarray(ts_ns, dtype=np.int64)) / 1e9
+    ts_ns = np.asarray(ts_ns, dtype=np.int64)
+    starts = ts_ns[:-1]
+    if previous_ns is not None:
+        starts = np.maximum(starts, np.asarray(previous_ns, dtype=np.int64)[1:])
+    gaps = (ts_ns[1:] - starts) / 1e9
     last = last_step_s
     if last_duration_s is not None and math.isfinite(last_duration_s):
         last = max(float(last_duration_s), 0.0)
@@ -254,6 +275,7 @@ class _EventArrays:
 
     index: pd.Index
     ts_ns: np.ndarray
+    previous_ns: np.ndarray
     user: np.ndarray
     session: np.ndarray
     app: np.ndarray
@@ -285,11 +307,13 @@ class _EventArrays:
         action = events["action"].astype(str).to_numpy()
         has_cell = events["cell"].notna().to_numpy()
         stable |= has_cell & np.isin(action, list(_CELL_ACTIONS))
+        ts_ns = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
         pairs = pd.DataFrame({"user": user, "day": day}).drop_duplicates()
         user_days = pairs.groupby("user")["day"].size().to_dict()
         return cls(
             index=pd.Index(events["event_id"].astype(str)),
-            ts_ns=ts.to_numpy(dtype="datetime64[ns]").astype(np.int64),
+            ts_ns=ts_ns,
+            previous_ns=_previous_event_ns(events, user, ts_ns),
             user=user,
             session=events["session"].to_numpy(dtype=object),
             app=events["app"].astype(str).to_numpy(),
@@ -313,6 +337,19 @@ class _EventArrays:
             )
         rows = np.unique(rows)
         return rows[np.lexsort((rows, self.ts_ns[rows]))]
+
+
+def _previous_event_ns(
+    events: pd.DataFrame, user: np.ndarray, ts_ns: np.ndarray
+) -> np.ndarray:
+    """Time of each event's predecessor by the same user (its own time if first)."""
+    line = events["line"].to_numpy() if "line" in events else np.zeros(len(events))
+    source = events["source"].astype(str).to_numpy() if "source" in events else user
+    order = np.lexsort((line, source, ts_ns, user))
+    previous = ts_ns.copy()
+    same_user = user[order][1:] == user[order][:-1]
+    previous[order[1:][same_user]] = ts_ns[order[:-1][same_user]]
+    return previous
 
 
 @dataclass(slots=True)
@@ -353,6 +390,7 @@ def _score(
             table.duration[rows[-1]],
             scoring.idle_cap_s,
             scoring.last_step_s,
+            previous_ns=table.previous_ns[rows],
         )
         human.append(human_s)
         bot.append(

@@ -128,6 +128,13 @@ def test_human_seconds_caps_idle_gaps_and_adds_the_last_event():
     assert human_seconds(ts[:1], None, idle_cap_s=60.0, last_step_s=1.0) == 1.0
 
 
+def test_human_seconds_takes_noise_time_out_of_the_gaps():
+    ts = np.array([0, 20, 40], dtype=np.int64) * 10**9
+    previous = np.array([-5, 15, 20], dtype=np.int64) * 10**9  # noise at 15 s
+    assert human_seconds(ts, 0.0, 60.0, 1.0, previous_ns=previous) == 5 + 20
+    assert human_seconds(ts, 0.0, 60.0, 1.0) == 40.0
+
+
 def test_bot_seconds_adds_per_character_typing_cost():
     costs = BotSeconds()
     assert bot_seconds(["click", "type"], [-1, 10], costs) == 0.8
@@ -209,8 +216,13 @@ def test_noise_events_inside_a_run_are_not_counted():
         for offset in (10, 30):
             ts = pd.Timestamp(f"2026-03-0{day}T09:00:{offset}Z")
             recording.event("u1", ts, "Slack", "type", "Message", "lunch?")
-    score = score_one(recording).score
-    assert score.median_human_s == 60.0
+    candidate = score_one(recording)
+    score = candidate.score
+    # u1's steps at 20, 40, 59 s follow Slack events at 10 and 30 s: their times are
+    # 10 + 10 + 19 s (+ 1 s last event) instead of 20 + 20 + 19 + 1; u2 keeps 60 s.
+    by_user = {i.user: i.human_s for i in candidate.routine.instances}
+    assert by_user == {"u1": 40.0, "u2": 60.0}
+    assert score.median_human_s == 50.0
     assert score.bot_s == 1.2
     assert {f.name: f.value for f in score.factors}["free_text"] == 1.0
     assert all("Slack" not in (s["from"], s["to"]) for s in score.extra["app_switches"])
