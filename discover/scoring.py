@@ -328,6 +328,11 @@ class _EventArrays:
 
     def rows(self, instance: Instance) -> np.ndarray:
         """Rows of the instance's events in time order (then table order)."""
+        if not instance.event_ids:
+            raise ValueError(
+                f"instance {instance.instance_id} has no event ids; every instance "
+                "needs at least one event"
+            )
         rows = self.index.get_indexer(list(instance.event_ids))
         if (rows < 0).any():
             bad = instance.event_ids[int(np.flatnonzero(rows < 0)[0])]

@@ -400,6 +400,14 @@ def test_unknown_event_id_is_reported_with_the_instance():
         score_routines([routine], recording.events(), load_settings())
 
 
+def test_instance_without_events_is_refused_by_name():
+    recording = ten_runs_two_users_five_days()
+    routine = recording.routine()
+    empty = Routine("R1", routine.steps, (Instance("R1.0", "u1", 0, 0, ()),))
+    with pytest.raises(ValueError, match=r"^instance R1\.0 has no event ids; "):
+        score_routines([empty], recording.events(), load_settings())
+
+
 def test_count_app_switches_stays_within_user_and_session():
     recording = Recording()
     t = pd.Timestamp("2026-03-02T09:00:00Z")
