@@ -53,6 +53,9 @@ _INT_RANGES = {
     "n_users": (1, 1000),
     "n_days": (1, 10_000),
 }
+#: Below this a user-day holds less than one routine instance and the event count
+#: would overshoot `n_events` by far (each user-day ends at an instance boundary).
+MIN_EVENTS_PER_USER_DAY = 20
 _FLOAT_RANGES = {"noise_inside": (0.0, 0.5), "interleave": (0.0, 1.0)}
 
 
@@ -65,7 +68,8 @@ class SimulationConfig:
     seed : int, default=7
         Seed of every random draw; the same config gives byte-identical files.
     n_events : int, default=24000
-        Approximate total number of events. It is shared out over users and days
+        Approximate total number of events, at least 20 per user-day. It is
+        shared out over users and days
         (faster users record more); each user-day stops at the first routine
         instance boundary past its share. Past ~2,500 events per user-day the
         think, typing and loading times are compressed so the day still fits (and
@@ -121,6 +125,14 @@ class SimulationConfig:
         object.__setattr__(
             self, "routine_types", _check_routine_types(self.routine_types)
         )
+        user_days = self.n_users * self.n_days
+        if self.n_events < MIN_EVENTS_PER_USER_DAY * user_days:
+            raise ConfigError(
+                f"n_events must be at least {MIN_EVENTS_PER_USER_DAY} per user-day "
+                f"({MIN_EVENTS_PER_USER_DAY * user_days} for {self.n_users} users over "
+                f"{self.n_days} days); got {self.n_events}. Raise n_events or lower "
+                "n_users or n_days."
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the config as plain JSON values."""

@@ -296,6 +296,11 @@ def test_fake_ibans_have_valid_check_digits():
         ({"n_days": 2.5}, "n_days must be an int in [1, 10000]; got 2.5."),
         ({"n_events": True}, "n_events must be an int in [1, 1000000000]; got True."),
         ({"seed": -1}, "seed must be an int in [0, 4294967295]; got -1."),
+        (
+            {"n_events": 500},
+            "n_events must be at least 20 per user-day (640 for 4 users over 8 "
+            "days); got 500. Raise n_events or lower n_users or n_days.",
+        ),
         ({"noise_inside": 0.9}, "noise_inside must be a float in [0.0, 0.5]; got 0.9."),
         ({"interleave": "x"}, "interleave must be a float in [0.0, 1.0]; got 'x'."),
         (
