@@ -429,7 +429,7 @@ def _node(x: float, y: float, node: FlowNode, number_text: str, tip: str) -> Mar
                 "stroke-dasharray": "4 3" if node.share < 0.999 else None,
             },
         ),
-        _text(x + _NODE_W - 14, y + 11, number_text, "end", class_="small"),
+        _text(x + 2, y - 3, number_text, class_="small"),
         tag("text", {"class": "label"}, *spans),
         badge,
     )

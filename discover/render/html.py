@@ -171,16 +171,12 @@ def _digest(text: str) -> str:
 
 
 def _inputs(report: RankedReport) -> Markup:
-    parts = []
-    if report.inputs:
-        shown = list(report.inputs[:20])
-        more = len(report.inputs) - len(shown)
-        text = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-        parts.append(tag("p", {"class": "muted"}, f"Inputs: {text}"))
-    parts.append(
-        tag("p", {"class": "muted"}, f"Scoring version {report.scoring_version}")
-    )
-    return join(parts)
+    version = tag("p", {"class": "muted"}, f"Scoring version {report.scoring_version}")
+    if not report.inputs:
+        return version
+    files = tag("ul", {"class": "inputs"}, *(tag("li", None, p) for p in report.inputs))
+    summary = tag("summary", None, f"Inputs: {len(report.inputs)} files")
+    return join([tag("details", {"class": "muted"}, summary, files), version])
 
 
 def _summary_section(
