@@ -75,6 +75,9 @@ class ReadResult:
     ----------
     events : pandas.DataFrame
         The event table (``models.EVENT_COLUMNS``), sorted by ``models.sort_events``.
+        ``event_id`` is ``<name>:<line>`` (name relative to the folder given, or
+        the file name); ``source`` is the file as listed in `files`; ``line`` the
+        1-based physical line the event starts on.
     truth : pandas.DataFrame or None
         Columns ``event_id``, ``routine``, ``instance`` (str) for events whose file
         carried ground truth, in event order; None when no file did.
@@ -366,6 +369,7 @@ def _assemble(
                 )
                 continue
             first_seen[event_id] = (source.display, row["line"])
+            row["source"] = source.display  # the file as listed in ReadResult.files
             rows.append(row)
             if batch.truth is not None:
                 truth[event_id] = batch.truth[i]

@@ -20,7 +20,8 @@ TRUTH_NAMES = {"caseID", "Task", "idx"}
 
 
 def _render(result) -> str:
-    table = result.events.copy()
+    # source is the path as given (machine-specific); event_id names the file
+    table = result.events.drop(columns=["source"])
     table["ts"] = [t.isoformat() for t in table["ts"]]
     if result.truth is not None:
         table = table.merge(result.truth, on="event_id", how="left", validate="1:1")
@@ -58,6 +59,7 @@ def test_read_action_logger_maps_student_record_events():
     ]
     assert events["event_id"].iloc[0] == "sr_raw.csv:2"
     assert (events["session"] == "sr_raw.csv").all()
+    assert (events["source"] == str(DATA / "sr_raw.csv")).all()
 
 
 def test_read_action_logger_splits_truth_off_the_events():
