@@ -58,6 +58,13 @@ SPECIFIC_LIFT = 2.0
 #: A step sits at a steady place in its cycles (standard deviation of its relative
 #: position at most this); stray events land anywhere (about 0.29 if uniform).
 PHASE_SPREAD = 0.12
+#: A template whose instances start after strong boundary evidence (up to 2, a hard
+#: cut) scores up to ``1 + 2 * START_BONUS`` times its coverage: of a whole task and
+#: a sub-task shared by several tasks, the one aligned with the cuts wins.
+START_BONUS = 0.5
+#: A start outside the template's good cycles needs boundary evidence at most this
+#: far below the mean evidence of the routine's starts.
+START_TOLERANCE = 1.0
 #: Actions that move between windows rather than do work: an instance never starts
 #: with one (the switch into the first app is a transition, not a step), and a
 #: template needs two distinct steps that are not one.
@@ -72,6 +79,15 @@ class _Template:
     n_good: int
     cycle_starts: np.ndarray  # compressed positions of good cycles
     cycle_ends: np.ndarray
+    start_step: int  # the step instances start with
+    start_evidence: float  # mean boundary evidence before it
+    typical: float  # same, used to admit starts outside good cycles
+
+    @property
+    def score(self) -> float:
+        """Coverage, raised when instances start where recordings cut."""
+        bonus = START_BONUS * min(max(self.start_evidence, 0.0), 2.0)
+        return self.coverage * (1.0 + bonus)
 
 
 def discover_routines(
@@ -242,6 +258,7 @@ def _find_groups(
             tokens[free],
             stream_of[free],
             context[free],
+            bounds.evidence[free],
             min_instances,
             min_length,
             max_span,
@@ -338,6 +355,7 @@ def _template_of(
     ends: np.ndarray,
     tokens: np.ndarray,
     context: np.ndarray,
+    evidence: np.ndarray,
     min_instances: int,
     min_length: int,
 ) -> _Template | None:
@@ -360,20 +378,51 @@ def _template_of(
     n_good = int(good.sum())
     if n_good < min_instances:
         return None
+    cycle_starts, cycle_ends = starts[good], ends[good]
+    in_good = in_core & good[cycle_of]
+    start_step, start_evidence = _choose_start(
+        keys[in_good],
+        positions[in_good],
+        positions[in_good] - starts[cycle_of[in_good]],
+        evidence,
+        context,
+    )
     return _Template(
         anchor=anchor,
         steps=core,
         coverage=int(matched[good].sum()),
         n_good=n_good,
-        cycle_starts=starts[good],
-        cycle_ends=ends[good],
+        cycle_starts=cycle_starts,
+        cycle_ends=cycle_ends,
+        start_step=start_step,
+        start_evidence=start_evidence,
+        typical=start_evidence,
     )
+
+
+def _choose_start(
+    keys: np.ndarray,
+    positions: np.ndarray,
+    offsets: np.ndarray,
+    evidence: np.ndarray,
+    context: np.ndarray,
+) -> tuple[int, float]:
+    """The core step whose events follow the strongest boundaries, and its mean."""
+    step_values, inverse = np.unique(keys, return_inverse=True)
+    seen = np.bincount(inverse).astype(np.float64)
+    mean = np.bincount(inverse, weights=evidence[positions]) / seen
+    phase = np.bincount(inverse, weights=offsets) / seen
+    switching = np.bincount(inverse, weights=context[positions]) > seen / 2
+    mean = np.where(switching, -np.inf, mean)  # an instance never starts switching
+    best = np.lexsort((phase, -np.round(mean, 6)))[0]
+    return int(step_values[best]), float(mean[best])
 
 
 def _best_template(
     tokens: np.ndarray,
     stream_of: np.ndarray,
     context: np.ndarray,
+    evidence: np.ndarray,
     min_instances: int,
     min_length: int,
     max_span: int,
@@ -392,6 +441,7 @@ def _best_template(
             ends[keep],
             tokens,
             context,
+            evidence,
             min_instances,
             min_length,
         )
@@ -399,9 +449,9 @@ def _best_template(
             found.append(template)
     if not found:
         return None
-    best = max(t.coverage for t in found)
-    close = [t for t in found if t.coverage >= NEAR_TIE * best]
-    return max(close, key=lambda t: (t.n_good, t.coverage, -t.anchor))
+    best = max(t.score for t in found)
+    close = [t for t in found if t.score >= NEAR_TIE * best]
+    return max(close, key=lambda t: (t.n_good, t.score, -t.anchor))
 
 
 def _instances(
@@ -422,17 +472,19 @@ def _instances(
     keys = _step_keys(cycle_of, tokens[positions])
     in_core = np.isin(keys, template.steps)
     core_positions, core_keys = positions[in_core], keys[in_core]
-    # Start step: the core step whose events follow the strongest boundaries.
-    step_values, inverse = np.unique(core_keys, return_inverse=True)
-    totals = np.bincount(inverse, weights=evidence[core_positions])
-    seen = np.bincount(inverse)
-    offset = core_positions - template.cycle_starts[cycle_of[in_core]]
-    phase = np.bincount(inverse, weights=offset) / seen
-    mean = totals / seen
-    switching = np.bincount(inverse, weights=context[core_positions]) > seen / 2
-    mean = np.where(switching, -np.inf, mean)  # an instance never starts switching
-    start_step = step_values[np.lexsort((phase, -np.round(mean, 6)))[0]]
-    starts = np.sort(core_positions[core_keys == start_step])
+    start_step = template.start_step
+    start_token = start_step // MAX_REPEAT
+    if start_step % MAX_REPEAT == 0 and not np.any(template.steps == start_step + 1):
+        # Once per execution: an occurrence outside the anchor's good cycles (a
+        # cycle spoilt by other work) starts one too when the boundary before it
+        # looks like this routine's usual start.
+        typical = template.typical
+        occurrences = np.flatnonzero(tokens == start_token)
+        in_good = np.isin(occurrences, core_positions[core_keys == start_step])
+        alike = evidence[occurrences] >= typical - START_TOLERANCE
+        starts = occurrences[in_good | alike]
+    else:
+        starts = np.sort(core_positions[core_keys == start_step])
 
     starts, ends = _cycles(starts, stream_of, max_span)
     # Never cross a hard cut: end the window at the first new segment.
