@@ -8,6 +8,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from discover.config import BotSeconds, load_settings
 from discover.scoring import (
@@ -16,9 +18,18 @@ from discover.scoring import (
     candidate_id,
     count_app_switches,
     human_seconds,
+    rank_candidates,
     score_routines,
 )
-from models import Instance, Routine, Step, Variant, conform_event_table
+from models import (
+    Candidate,
+    Instance,
+    Routine,
+    Score,
+    Step,
+    Variant,
+    conform_event_table,
+)
 
 # One run of the transfer routine: (offset s, app, action, target name, value).
 TRANSFER = (
@@ -434,3 +445,59 @@ def test_values_never_reach_names_or_explanations():
 def test_formula_names_every_configured_constant():
     for name in ("idle_cap_s", "last_step_s", "working_days_per_month", "hourly_cost"):
         assert name in FORMULA
+
+
+def reference_human_seconds(times, previous, last, cap, last_step):
+    """Step by step: each later event counts from the later of the two predecessors."""
+    total = 0.0
+    for k in range(1, len(times)):
+        total += min((times[k] - max(times[k - 1], previous[k])) / 1e9, cap)
+    own = last_step if last is None else max(last, 0.0)
+    return total + min(own, cap)
+
+
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 10**11), st.integers(0, 10**11)),
+        min_size=1,
+        max_size=30,
+    ),
+    last=st.one_of(st.none(), st.floats(0, 500)),
+    cap=st.floats(0.5, 300),
+)
+def test_human_seconds_equals_the_step_by_step_reference(steps, last, cap):
+    times, previous = [], []
+    t = 0
+    for gap, noise in steps:
+        previous.append(t + min(noise, gap))  # the user's previous event, maybe noise
+        t += gap
+        times.append(t)
+    ts = np.array(times, dtype=np.int64)
+    prev = np.array(previous, dtype=np.int64)
+    got = human_seconds(ts, last, cap, 1.0, previous_ns=prev)
+    assert got == pytest.approx(
+        reference_human_seconds(times, previous, last, cap, 1.0)
+    )
+    assert got <= cap * len(times) + 1e-9
+
+
+@given(
+    values=st.lists(
+        st.tuples(st.sampled_from([0.0, 1.5, 7.25]), st.integers(1, 9)), max_size=12
+    ),
+    rank_by=st.sampled_from(
+        ["value_per_month", "hours_per_month", "instances", "automatability"]
+    ),
+)
+def test_rank_candidates_sorts_by_key_then_id_and_numbers_from_one(values, rank_by):
+    candidates = []
+    for n, (value, instances) in enumerate(values):
+        score = Score(
+            instances, 1, 1, 1.0, 1.0, 1.0, 0.0, 1.0, value, value / 10, value
+        )
+        routine = Routine(f"R{n}", (), ())
+        candidates.append(Candidate(f"C{n:08x}", "x", routine, score, ()))
+    ranked = rank_candidates(candidates, rank_by)
+    assert [c.rank for c in ranked] == list(range(1, len(values) + 1))
+    keys = [(-getattr(c.score, rank_by), c.candidate_id) for c in ranked]
+    assert keys == sorted(keys)
