@@ -31,12 +31,20 @@ def slug(text: str, limit: int = 40) -> str:
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words)[:limit].strip("-") or "bot"
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return "-".join(kept) or (words[0][:limit] if words else "bot")
 
 
 def candidate_folder(candidate: Candidate) -> str:
     """Return the folder name of `candidate`: ``<candidate_id>-<slug of its name>``."""
-    return f"{slug(candidate.candidate_id, 60)}-{slug(candidate.name)}"
+    cid = candidate.candidate_id
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}", cid):
+        cid = slug(cid, 60)
+    return f"{cid}-{slug(candidate.name)}"
 
 
 def export_candidates(

@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 
 import pytest
 from exporter_cases import HOSTILE, SEEDS, all_steps_plan, hostile_candidate
-from lxml import etree
 from lxml import html as lxml_html
 
 from discover.plan import build_plan
@@ -56,15 +55,19 @@ def check_pdd(files: dict[str, str]) -> list[str]:
     for element in page.iter():
         if isinstance(element.tag, str) and element.tag in ("b", "script"):
             problems.append(f"PDD.html: recorded markup became a <{element.tag}>")
-    for number, line in enumerate(files["PDD.md"].splitlines(), 1):
-        if re.search(r"<(?!br>)[a-z/]", line):
+    lines = files["PDD.md"].splitlines()
+    for number, line in enumerate(lines, 1):
+        if re.search(r"<[a-z/]", line):
             problems.append(f"PDD.md line {number}: raw HTML")
         if line.startswith("|"):
-            cells = re.split(r"(?<!\\)\|", line)
-            header = re.split(r"(?<!\\)\|", files["PDD.md"].splitlines()[0])
-            if len(cells) < 3:
-                problems.append(f"PDD.md line {number}: broken table row")
-            del header
+            # as many unescaped pipes as the table's separator row: a recorded
+            # "|" left unescaped would add a cell
+            near = [h for h in lines[number - 1 : number + 1] if h.startswith("|---")]
+            above = [h for h in lines[:number] if h.startswith("|---")]
+            header = (near or above)[-1]
+            pipes = len(re.findall(r"(?<!\\)\|", line))
+            if pipes != header.count("|"):
+                problems.append(f"PDD.md line {number}: {pipes} pipes in a table row")
     return problems
 
 
@@ -103,8 +106,6 @@ def test_hostile_labels_give_valid_escaped_output(target, text, candidates):
         assert VALIDATORS[target](files) == []
         for name, content in files.items():
             assert "\u202e" not in content, f"{name} holds a bidi override"
-            if name.endswith((".xaml", ".html")):
-                etree.fromstring(content.encode()) if name.endswith(".xaml") else None
 
 
 @pytest.mark.parametrize("target", sorted(EXPORTERS))
