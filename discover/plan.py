@@ -80,6 +80,16 @@ _KNOWN_KEYS = frozenset(
     | {f"f{n}" for n in range(1, 13)}
 )
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+# Words no variable may be named in at least one target (VB.NET in UiPath, PAD's
+# Robin, JavaScript in TagUI, Robot's FOR/IN syntax).
+_RESERVED = frozenset(
+    "and as boolean byte call case catch char class const continue date decimal "
+    "default delete dim do double each else end error exit false finally for "
+    "function get goto if in integer is let like long loop me mod new next not "
+    "nothing null object of on or return select set short single step stop "
+    "string sub switch then this throw to true try typeof until var void when "
+    "while with xor".split()
+)
 TABLE = "rows"
 ROW = "row"
 
@@ -167,6 +177,8 @@ def identifier(text: str, fallback: str = "value") -> str:
     name = "_".join(words)[:40].strip("_")
     if not name:
         return fallback
+    if name in _RESERVED:
+        return f"{name}_value"
     return name if name[0].isalpha() else f"{fallback}_{name}"
 
 

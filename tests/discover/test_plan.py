@@ -243,3 +243,9 @@ def test_strip_url_title_pattern_and_identifier():
     assert title_pattern(" - Excel") == " - Excel"
     assert identifier("123 go") == "value_123_go"
     assert identifier("%%%", "field") == "field"
+
+
+def test_identifier_avoids_words_reserved_by_a_target_language():
+    assert identifier("Date") == "date_value"  # a VB.NET type in UiPath expressions
+    assert identifier("Error") == "error_value"  # a PAD keyword
+    assert identifier("Due date") == "due_date"
