@@ -56,7 +56,7 @@ def _text(
     x: float, y: float, text: str, anchor: str = "start", **attrs: object
 ) -> Markup:
     base: dict[str, object] = {"x": float(x), "y": float(y), "text-anchor": anchor}
-    base.update({k.replace("_", "-"): v for k, v in attrs.items()})
+    base.update({k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
     return tag("text", base, text)
 
 

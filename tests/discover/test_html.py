@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import lxml.html
 import pandas as pd
@@ -294,6 +295,11 @@ def test_render_html_has_summary_table_charts_and_candidate_sections(page):
         "variants",
     ]
     assert all(svg.xpath("./title/text()") for svg in doc.xpath("//svg"))
+    names = {name for element in doc.iter() for name in element.attrib}
+    valid = re.compile(r"[a-z](?:[a-z0-9-]*[a-z0-9])?")
+    assert sorted(n for n in names if not valid.fullmatch(n)) == []
+    lanes = "//svg[@data-chart='flow']//text[@class='lane-name']/text()"
+    assert doc.xpath(lanes)[:2] == ["Excel", "Chrome"]
     assert doc.xpath("//a[@href='bots/Cinv-copy-invoice']/text()") == [
         "bots/Cinv-copy-invoice"
     ]
@@ -474,3 +480,34 @@ def test_report_with_many_instances_stays_under_5_mb():
     doc = lxml.html.fromstring(page)
     assert len(doc.xpath("//section[@class='candidate']")) == 20
     assert anchor("C07") in doc.xpath("//section[@class='candidate']/@id")
+
+
+SAMPLE_SESSIONS = Path(__file__).resolve().parents[2] / "sample_sessions"
+
+
+@pytest.fixture(scope="module")
+def sample_analysis():
+    from discover.pipeline import analyse
+
+    return analyse([SAMPLE_SESSIONS], Settings())
+
+
+def test_sample_sessions_report_is_complete_small_and_private(sample_analysis):
+    from discover.report import report_from_analysis
+
+    analysis = sample_analysis
+    report = report_from_analysis(analysis)
+    page = render_html(report, analysis.events)
+    doc = lxml.html.fromstring(page)
+    n = len(report.candidates)
+    assert n >= 5
+    assert len(doc.xpath("//section[@class='candidate']")) == n
+    assert len(doc.xpath("//svg[@class='chart']")) == 5 + 2 * n
+    assert len(page.encode("utf-8")) < 5 * 1024 * 1024
+    # Clear-text values as read (names, IBANs, e-mails): none may appear. Short
+    # values ("Enter", "1") also occur in labels and coordinates, so keep >= 8 chars.
+    raw = {v for v in analysis.read.events["value"].dropna().astype(str) if len(v) >= 8}
+    assert len(raw) > 500
+    assert sorted(v for v in raw if v in page) == []
+    hashes = set(analysis.events["value_hash"].dropna())
+    assert hashes and sorted(h for h in hashes if h in page) == []
