@@ -93,6 +93,7 @@ class SequenceDB:
                 "sequences must be a list of int sequences; got a single string."
                 " Encode tokens as ints first."
             )
+        sequences = list(sequences)  # also accept generators
         lengths = np.zeros(len(sequences) + 1, dtype=np.int64)
         parts = []
         for s, sequence in enumerate(sequences):
