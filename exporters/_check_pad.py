@@ -34,7 +34,7 @@ ACTIONS = frozenset(
         "WebAutomation.PopulateTextField.PopulateTextField",
         "WebAutomation.GetDetailsOfElement",
         "UIAutomation.Click",
-        "UIAutomation.PopulateTextField",
+        "UIAutomation.PopulateTextField.PopulateTextField",
         "UIAutomation.GetDetailsOfElement",
         "UIAutomation.FocusWindow.FocusByTitleClass",
         "System.RunApplication.RunApplication",

@@ -379,8 +379,10 @@ class _RobinWriter(PlanVisitor):
             )
             return
         self.emit(
-            f"UIAutomation.PopulateTextField TextField: {control} Text: {value} "
-            "Mode: UIAutomation.PopulateTextMode.Replace"
+            "UIAutomation.PopulateTextField.PopulateTextField "
+            f"TextField: {control} Text: {value} "
+            "Mode: UIAutomation.PopulateTextMode.Replace "
+            "ClickType: UIAutomation.PopulateMouseClickType.SingleClick"
         )
 
     def open_cell(self, target: Target) -> tuple[str, str, str]:

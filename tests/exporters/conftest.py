@@ -14,12 +14,18 @@ from models import BotPlan, Candidate
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-golden",
-        action="store_true",
-        default=False,
-        help="Rewrite the exporters' golden files from the current output.",
-    )
+    # pytest reads options only from conftests it loads at start-up: this one when
+    # tests/exporters (or a file in it) is on the command line. A root conftest may
+    # register the same option so that a bare `pytest --update-golden` works too.
+    try:
+        parser.addoption(
+            "--update-golden",
+            action="store_true",
+            default=False,
+            help="Rewrite the exporters' golden files from the current output.",
+        )
+    except ValueError:  # already registered by tests/conftest.py
+        pass
 
 
 @pytest.fixture(scope="session")
