@@ -99,7 +99,8 @@ def test_all_step_types_render_valid_output(target):
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:12]))
 @pytest.mark.parametrize("target", sorted(RENDERERS))
 def test_hostile_labels_give_valid_escaped_output(target, text, candidates):
-    plans = [build_plan(hostile_candidate(c, text)) for c in candidates]
+    hostile = [hostile_candidate(c, text) for c in candidates]
+    plans = [build_plan(c, keep_values=keep) for c in hostile for keep in (False, True)]
     plans.append(all_steps_plan(text))
     for plan in plans:
         files = RENDERERS[target](plan)

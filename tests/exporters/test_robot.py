@@ -54,8 +54,9 @@ def test_exports_pass_robot_dryrun_with_rpaframework(
     needs_rpaframework, candidates, tmp_path
 ):
     plans = [build_plan(c) for c in candidates]
+    hostile = [hostile_candidate(c, text) for c in candidates for text in HOSTILE]
     plans += [
-        build_plan(hostile_candidate(c, text)) for c in candidates for text in HOSTILE
+        build_plan(c, keep_values=keep) for c in hostile for keep in (False, True)
     ]
     plans += [all_steps_plan(), all_steps_plan(HOSTILE[2])]
     folders = []
