@@ -1,0 +1,386 @@
+"""Apply a privacy policy to an event table, right after reading.
+
+Steps, in order (each counted in the report):
+
+1. drop the events of denied apps, URLs and windows (and of apps or URLs not allowed);
+2. remove values typed into password-like fields, hash included;
+3. hash every remaining value (``value_hash``, HMAC under the project secret);
+4. empty the ``drop_fields``, hash the ``hash_fields``;
+5. apply the policy's ``[[privacy.rules]]``, in order;
+6. strip credentials from URLs and mask (or drop) query and fragment values;
+7. run the built-in detectors on the remaining text columns;
+8. pseudonymise user names, in ``user`` and wherever they appear in text;
+9. mask the values (analysis), remove them (redacted copies) or keep them (opt-in).
+
+Text is rewritten per distinct value, not per row: window titles and labels repeat,
+so a table of a million events costs the distinct texts it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from fnmatch import fnmatchcase
+
+import numpy as np
+import pandas as pd
+
+from discover.detectors import PASSWORD_CSS, PASSWORD_FIELD, redact_text
+from discover.privacy._policy import PrivacyPolicy
+from discover.privacy._report import RedactionReport, sorted_counts
+from discover.privacy._secret import (
+    DEFAULT_SECRET,
+    hash_value,
+    mask_value,
+    pseudonymise_user,
+    resolve_secret,
+)
+from models.events import TEXT_COLUMNS
+
+#: What happens to values: masked (analysis), removed (redacted copies) or kept.
+VALUE_MODES: tuple[str, ...] = ("mask", "remove", "keep")
+#: Columns the detectors, rules and user-name replacement read (``value`` only when
+#: values are kept in clear; otherwise it is masked or removed anyway).
+DETECTED_COLUMNS: tuple[str, ...] = (
+    "session",
+    *(c for c in TEXT_COLUMNS if c != "value"),
+)
+_PASSWORD_COLUMNS = tuple(
+    f"target_{name}" for name in ("role", "name", "id", "automation_id", "label")
+)
+_URL_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@")
+_URL_QUERY_VALUE = re.compile(r"=([^&;#]+)")
+_MIN_USER_NAME = 3
+
+Counts = Counter
+
+
+def protect_events(
+    events: pd.DataFrame,
+    *,
+    keep_values: bool = False,
+    secret: bytes | None = None,
+    policy: PrivacyPolicy | None = None,
+) -> pd.DataFrame:
+    """Return a copy of `events` with the privacy policy applied.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An event table (``models.events.EVENT_COLUMNS``).
+    keep_values : bool, default=False
+        Keep ``value`` in clear (the user opted in); overrides the policy's
+        ``keep_values`` when True.
+    secret : bytes or None, default=None
+        Hash key; None reads it with `resolve_secret` from the policy's settings.
+    policy : PrivacyPolicy or None, default=None
+        None uses the defaults (detectors on, users pseudonymised, values masked).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The protected table; dropped events are gone. Use :func:`apply_privacy` to
+        get the report too.
+    """
+    events, _ = apply_privacy(events, policy, keep_values=keep_values, secret=secret)
+    return events
+
+
+def apply_privacy(
+    events: pd.DataFrame,
+    policy: PrivacyPolicy | None = None,
+    *,
+    keep_values: bool = False,
+    secret: bytes | None = None,
+    values: str | None = None,
+) -> tuple[pd.DataFrame, RedactionReport]:
+    """Apply `policy` to an event table and count everything it changed.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An event table (``models.events.EVENT_COLUMNS``); not modified.
+    policy : PrivacyPolicy or None, default=None
+        None uses ``PrivacyPolicy()``.
+    keep_values : bool, default=False
+        When True, values are kept in clear whatever the policy says.
+    secret : bytes or None, default=None
+        Key of value hashes and user pseudonyms; None resolves it from the policy's
+        ``secret_env`` and ``secret_file``.
+    values : {"mask", "remove", "keep"} or None, default=None
+        What happens to ``value`` after hashing; None means ``keep`` when values are
+        kept (policy or `keep_values`), else ``mask``. ``deskmine redact`` removes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The protected table, index reset.
+    RedactionReport
+        Counts per step, rule and field.
+
+    Examples
+    --------
+    >>> from models.events import conform_event_table
+    >>> raw = conform_event_table(pd.DataFrame({
+    ...     "event_id": ["a:1"], "ts": ["2026-03-02T09:00:00Z"], "user": ["anna"],
+    ...     "app": ["Outlook"], "action": ["type"],
+    ...     "window": ["Re: invoice - anna@example.org"], "value": ["4711"]}))
+    >>> safe, report = apply_privacy(raw, secret=b"k")
+    >>> safe.loc[0, "window"], safe.loc[0, "value"]
+    ('Re: invoice - <email>', '••••')
+    >>> for count in report.counts:
+    ...     print(count.label)
+    email in window: 1
+    user names pseudonymised (distinct users): 1
+    values hashed: 1
+    values masked: 1
+    """
+    policy = policy if policy is not None else PrivacyPolicy()
+    if secret is None:
+        secret, configured = resolve_secret(policy.secret_env, policy.secret_file)
+    else:
+        configured = secret != DEFAULT_SECRET
+    kept = keep_values or policy.keep_values
+    if values is None:
+        values = "keep" if kept else "mask"
+    if values not in VALUE_MODES:
+        raise ValueError(
+            f"values must be one of {', '.join(VALUE_MODES)}; got {values!r}"
+        )
+    counts: Counts = Counter()
+    out = _drop_events(events, policy, counts)
+    detectors = policy.detectors
+    if "password" in detectors:
+        _remove_passwords(out, counts)
+    _hash_values(out, secret, counts)
+    for column in policy.drop_fields:
+        counts["drop_field", "drop_fields", column] += int(out[column].notna().sum())
+        out[column] = None
+    for column in policy.hash_fields:
+        out[column], found = _rewrite(
+            out[column], lambda text: (hash_value(text, secret), 1)
+        )
+        counts["hash_field", "hash_fields", column] += found
+    text_columns = [
+        c
+        for c in (*DETECTED_COLUMNS, *(("value",) if values == "keep" else ()))
+        if c not in policy.drop_fields and c not in policy.hash_fields
+    ]
+    _apply_rules(out, policy, text_columns, counts)
+    if "url" in text_columns:
+        _clean_urls(out, policy, "password" in detectors, counts)
+    for column in text_columns:
+        out[column], found = _rewrite_counted(
+            out[column], lambda text: redact_text(text, detectors)
+        )
+        for name, n in found.items():
+            counts["detector", name, column] += n
+    if policy.pseudonymise_users:
+        _pseudonymise_users(out, secret, text_columns, counts)
+    present = out["value"].notna()
+    if values == "mask":
+        out.loc[present, "value"] = [mask_value(str(v)) for v in out["value"][present]]
+        counts["value", "masked", "value"] += int(present.sum())
+    elif values == "remove":
+        out["value"] = None
+        counts["value", "removed", "value"] += int(present.sum())
+    else:
+        counts["value", "kept in clear", "value"] += int(present.sum())
+    report = RedactionReport(
+        n_events_in=len(events),
+        n_events_out=len(out),
+        counts=sorted_counts(counts),
+        secret_configured=configured,
+        policy=report_policy(policy, values),
+    )
+    return out, report
+
+
+def report_policy(policy: PrivacyPolicy, values: str) -> dict:
+    """The policy as the report shows it: rule patterns left out, as they may name
+    the very people they hide."""
+    data = policy.to_dict()
+    data["values"] = values
+    data["rules"] = [
+        {"field": rule.field, "replace": rule.replace} for rule in policy.rules
+    ]
+    return data
+
+
+def _drop_events(
+    events: pd.DataFrame, policy: PrivacyPolicy, counts: Counts
+) -> pd.DataFrame:
+    keep = np.ones(len(events), dtype=bool)
+    lists = (
+        ("app", "deny_apps", policy.deny_apps),
+        ("url", "deny_urls", policy.deny_urls),
+        ("window", "deny_windows", policy.deny_windows),
+    )
+    for column, name, patterns in lists:
+        for pattern in patterns:
+            hit = keep & _glob(events[column], (pattern,))
+            counts["drop_events", f"{name} '{pattern}'", "events"] += int(hit.sum())
+            keep &= ~hit
+    for column, name, patterns in (
+        ("app", "allow_apps", policy.allow_apps),
+        ("url", "allow_urls", policy.allow_urls),
+    ):
+        if not patterns:
+            continue
+        present = events[column].notna().to_numpy() & (
+            events[column].astype(str).to_numpy() != ""
+        )
+        hit = keep & present & ~_glob(events[column], patterns)
+        counts["drop_events", f"{name} (not listed)", "events"] += int(hit.sum())
+        keep &= ~hit
+    return events.loc[keep].reset_index(drop=True).copy()
+
+
+def _glob(series: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
+    """Rows whose text matches one of `patterns` (fnmatch, case-insensitive)."""
+    lowered = tuple(p.lower() for p in patterns)
+    texts = series.astype(object)
+    present = texts.notna()
+    matched = {
+        text: any(fnmatchcase(str(text).lower(), p) for p in lowered)
+        for text in pd.unique(texts[present])
+    }
+    return (texts.map(matched).where(present, False).astype(bool)).to_numpy()
+
+
+def _remove_passwords(out: pd.DataFrame, counts: Counts) -> None:
+    secret_field = np.zeros(len(out), dtype=bool)
+    for column in _PASSWORD_COLUMNS:
+        secret_field |= _search(out[column], PASSWORD_FIELD)
+    secret_field |= _search(out["target_css"], PASSWORD_CSS)
+    for column in ("value", "value_hash"):
+        hit = secret_field & out[column].notna().to_numpy()
+        counts["password", "password field", column] += int(hit.sum())
+        out.loc[hit, column] = None
+
+
+def _search(series: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
+    texts = series.astype(object)
+    present = texts.notna()
+    found = {
+        text: pattern.search(str(text)) is not None
+        for text in pd.unique(texts[present])
+    }
+    return texts.map(found).where(present, False).astype(bool).to_numpy()
+
+
+def _hash_values(out: pd.DataFrame, secret: bytes, counts: Counts) -> None:
+    missing = out["value"].notna() & out["value_hash"].isna()
+    hashes = {
+        value: hash_value(str(value), secret)
+        for value in pd.unique(out["value"][missing])
+    }
+    out.loc[missing, "value_hash"] = out["value"][missing].map(hashes)
+    counts["value", "hashed", "value"] += int(missing.sum())
+
+
+def _apply_rules(
+    out: pd.DataFrame, policy: PrivacyPolicy, text_columns: list[str], counts: Counts
+) -> None:
+    for index, rule in enumerate(policy.rules):
+        compiled = re.compile(rule.pattern)
+        name = f"rules[{index}] ({rule.replace})"
+        for column in rule.columns:
+            if column not in text_columns:
+                continue
+            out[column], found = _rewrite(
+                out[column], lambda text, c=compiled, r=rule.replace: c.subn(r, text)
+            )
+            counts["rule", name, column] += found
+
+
+def _clean_urls(
+    out: pd.DataFrame, policy: PrivacyPolicy, credentials: bool, counts: Counts
+) -> None:
+    if credentials:
+        out["url"], found = _rewrite(
+            out["url"], lambda text: _URL_CREDENTIALS.subn(r"\1<userinfo>@", text)
+        )
+        counts["url", "credentials", "url"] += found
+    if policy.url_query == "keep":
+        return
+
+    def clean(text: str) -> tuple[str, int]:
+        cut = min((i for i in (text.find("?"), text.find("#")) if i >= 0), default=-1)
+        if cut < 0:
+            return text, 0
+        if policy.url_query == "drop":
+            return text[:cut], 1
+        rest, found = _URL_QUERY_VALUE.subn("=<v>", text[cut:])
+        return text[:cut] + rest, found
+
+    out["url"], found = _rewrite(out["url"], clean)
+    step = "query values masked" if policy.url_query == "mask" else "queries dropped"
+    counts["url", step, "url"] += found
+
+
+def _pseudonymise_users(
+    out: pd.DataFrame, secret: bytes, text_columns: list[str], counts: Counts
+) -> None:
+    names = sorted({str(u) for u in out["user"].astype(str).unique() if str(u)})
+    pseudonyms = {name: pseudonymise_user(name, secret) for name in names}
+    users = out["user"].astype(str)
+    out["user"] = pd.Categorical(users.map(lambda u: pseudonyms.get(u, u)))
+    counts["user", "pseudonymised", "user"] += len(names)
+    # Longest first, so "anna.schmidt" wins over "anna" inside the same text.
+    long_names = sorted(
+        (n for n in names if len(n) >= _MIN_USER_NAME), key=lambda n: (-len(n), n)
+    )
+    if not long_names:
+        return
+    pattern = re.compile(
+        "(?<![A-Za-z0-9])(?:"
+        + "|".join(re.escape(n) for n in long_names)
+        + ")(?![A-Za-z0-9])",
+        re.IGNORECASE,
+    )
+    lookup = {name.lower(): pseudonyms[name] for name in long_names}
+
+    def replace(text: str) -> tuple[str, int]:
+        return pattern.subn(lambda m: lookup.get(m.group().lower(), "<user>"), text)
+
+    for column in text_columns:
+        out[column], found = _rewrite(out[column], replace)
+        counts["user", "user name", column] += found
+
+
+def _rewrite(
+    series: pd.Series, change: Callable[[str], tuple[str, int]]
+) -> tuple[pd.Series, int]:
+    """Apply `change` to each distinct text; the total of its counts, per row."""
+    new, found = _rewrite_counted(series, lambda text: _as_counter(change(text)))
+    return new, found.get("", 0)
+
+
+def _as_counter(result: tuple[str, int]) -> tuple[str, dict[str, int]]:
+    text, n = result
+    return text, {"": n} if n else {}
+
+
+def _rewrite_counted(
+    series: pd.Series, change: Callable[[str], tuple[str, dict[str, int]]]
+) -> tuple[pd.Series, Counter]:
+    """Apply `change` to each distinct text of `series`; counts weighted by rows."""
+    texts = series.astype(object)
+    present = texts.notna()
+    total: Counter = Counter()
+    if not present.any():
+        return texts, total
+    frequency = texts[present].value_counts(sort=False)
+    mapping: dict[object, str] = {}
+    for text, n_rows in frequency.items():
+        new, found = change(str(text))
+        if found or new != text:
+            mapping[text] = new
+        for name, n in found.items():
+            total[name] += n * int(n_rows)
+    if mapping:
+        mapped = texts.map(mapping)
+        texts = mapped.where(mapped.notna(), texts).where(present, None)
+    return texts, total
