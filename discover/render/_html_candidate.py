@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from discover.render import charts
+from discover.render._flow import flow_diagram
 from discover.render._html_data import (
     EventContext,
     anchor,
@@ -103,7 +104,7 @@ def candidate_section(
         tag(
             "div",
             {"class": "scroll"},
-            charts.flow_diagram(
+            flow_diagram(
                 "flow",
                 f"Flow of {shorten(candidate.name, 80)}: steps by application",
                 lanes,

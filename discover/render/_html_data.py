@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from discover.render import charts
+from discover.render._flow import FlowBranch, FlowNode
 from discover.render._svg import number
 from discover.routines import step_label
 from discover.scoring import count_app_switches
@@ -180,7 +180,7 @@ def _align(candidate: Candidate, variant: int, n_events: int) -> list[int | None
 
 def flow_parts(
     candidate: Candidate,
-) -> tuple[list[str], list[charts.FlowNode], list[charts.FlowBranch]]:
+) -> tuple[list[str], list[FlowNode], list[FlowBranch]]:
     steps = candidate.routine.steps
     lanes: list[str] = []
 
@@ -190,7 +190,7 @@ def flow_parts(
         return lanes.index(app)
 
     nodes = [
-        charts.FlowNode(
+        FlowNode(
             lane=lane(step.app),
             label=without_app(step.label, step.app),
             value_source=step.value_source,
@@ -201,7 +201,7 @@ def flow_parts(
     canonical = tuple(step.token for step in steps)
     total = sum(v.count for v in candidate.routine.variants) or 1
     base = canonical_variant(candidate)
-    branches: list[charts.FlowBranch] = []
+    branches: list[FlowBranch] = []
     others = [k for k in range(len(candidate.routine.variants)) if k != base]
     for k in others[:MAX_BRANCHES]:
         variant = candidate.routine.variants[k]
@@ -214,13 +214,13 @@ def flow_parts(
             taken = []
             for token in variant.tokens[j1:j2]:
                 app, text = token_label(token)
-                taken.append(charts.FlowNode(lane=lane(app), label=text))
+                taken.append(FlowNode(lane=lane(app), label=text))
             suffix = (
                 ""
                 if taken
                 else f", skips step {i1 + 1}" + (f"–{i2}" if i2 - i1 > 1 else "")
             )
-            branches.append(charts.FlowBranch(i1 - 1, i2, tuple(taken), label + suffix))
+            branches.append(FlowBranch(i1 - 1, i2, tuple(taken), label + suffix))
     return lanes, nodes, branches
 
 

@@ -31,10 +31,13 @@ SOURCE_COLORS: dict[str, str] = {
     "cell": "#0072B2",
 }
 _FONT = 12
-_CHAR_W = 6.6  # average glyph width at _FONT px, to size label columns
+_CHAR_W = 7.0  # generous glyph width at _FONT px (arrows, ×), to size labels
 
 
-def _svg(name: str, title: str, width: float, height: float, *body: Markup) -> Markup:
+def svg_root(
+    name: str, title: str, width: float, height: float, *body: Markup
+) -> Markup:
+    """``<svg class="chart" data-chart=NAME>`` with its ``<title>`` first."""
     return tag(
         "svg",
         {
@@ -52,9 +55,10 @@ def _svg(name: str, title: str, width: float, height: float, *body: Markup) -> M
     )
 
 
-def _text(
+def svg_text(
     x: float, y: float, text: str, anchor: str = "start", **attrs: object
 ) -> Markup:
+    """A ``<text>``; keyword ``class_`` becomes ``class``, ``_`` becomes ``-``."""
     base: dict[str, object] = {"x": float(x), "y": float(y), "text-anchor": anchor}
     base.update({k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
     return tag("text", base, text)
@@ -111,7 +115,7 @@ def bar_chart(
                     "g",
                     {"class": "bar"},
                     tag("title", None, tip),
-                    _text(label_w - 6, y + 16, shorten(bar.label, 34), "end"),
+                    svg_text(label_w - 6, y + 16, shorten(bar.label, 34), "end"),
                     tag(
                         "rect",
                         {
@@ -122,14 +126,14 @@ def bar_chart(
                             "fill": PALETTE[0],
                         },
                     ),
-                    _text(label_w + length + 4, y + 16, figure),
+                    svg_text(label_w + length + 4, y + 16, figure),
                 ),
             )
         )
     height = top * 2 + row * max(len(bars), 1)
     if not bars:
-        marks.append(_text(width / 2, top + 16, "nothing to show", "middle"))
-    return _svg(name, title, width, height, *marks)
+        marks.append(svg_text(width / 2, top + 16, "nothing to show", "middle"))
+    return svg_root(name, title, width, height, *marks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +173,7 @@ def scatter_chart(
                 {"x1": left, "x2": width - right, "y1": y, "y2": y, "class": "grid"},
             )
         )
-        marks.append(_text(left - 6, y + 4, number(tick, 2), "end"))
+        marks.append(svg_text(left - 6, y + 4, number(tick, 2), "end"))
     for i in range(6):
         x = left + i / 5 * plot_w
         marks.append(
@@ -178,10 +182,12 @@ def scatter_chart(
                 {"x1": x, "x2": x, "y1": top, "y2": top + plot_h, "class": "grid"},
             )
         )
-        marks.append(_text(x, top + plot_h + 16, number(i / 5, 1), "middle"))
-    marks.append(_text(left + plot_w / 2, height - 8, x_label, "middle", class_="axis"))
+        marks.append(svg_text(x, top + plot_h + 16, number(i / 5, 1), "middle"))
     marks.append(
-        _text(
+        svg_text(left + plot_w / 2, height - 8, x_label, "middle", class_="axis")
+    )
+    marks.append(
+        svg_text(
             14,
             top + plot_h / 2,
             y_label,
@@ -210,11 +216,13 @@ def scatter_chart(
                         "circle",
                         {"cx": cx, "cy": cy, "r": radius, "fill": PALETTE[0]},
                     ),
-                    _text(cx, cy + 4, point.tag_text, "middle", class_="bubble"),
+                    svg_text(cx, cy + 4, point.tag_text, "middle", class_="bubble")
+                    if radius >= 7
+                    else None,
                 ),
             )
         )
-    return _svg(name, title, width, height, *marks)
+    return svg_root(name, title, width, height, *marks)
 
 
 def heatmap(
@@ -232,7 +240,7 @@ def heatmap(
     for j, label in enumerate(labels):
         x = label_w + j * cell + cell / 2
         marks.append(
-            _text(
+            svg_text(
                 x,
                 top - 6,
                 shorten(label, 24),
@@ -242,7 +250,9 @@ def heatmap(
         )
     for i, source in enumerate(labels):
         y = top + i * cell
-        marks.append(_text(label_w - 6, y + cell / 2 + 4, shorten(source, 24), "end"))
+        marks.append(
+            svg_text(label_w - 6, y + cell / 2 + 4, shorten(source, 24), "end")
+        )
         for j, target in enumerate(labels):
             count = int(counts[i][j])
             shade = math.sqrt(count / peak) if peak else 0.0
@@ -262,7 +272,7 @@ def heatmap(
                             "fill-opacity": 0.12 + 0.88 * shade if count else 1.0,
                         },
                     ),
-                    _text(
+                    svg_text(
                         label_w + j * cell + cell / 2 - 1,
                         y + cell / 2 + 3,
                         str(count) if count else "",
@@ -271,10 +281,12 @@ def heatmap(
                     ),
                 )
             )
-    marks.append(_text(label_w, height - 8, "rows: from · columns: to", class_="axis"))
+    marks.append(
+        svg_text(label_w, height - 8, "rows: from · columns: to", class_="axis")
+    )
     if not labels:
-        marks.append(_text(10, 20, "no application switches recorded"))
-    return _svg(name, title, width, height, *marks)
+        marks.append(svg_text(10, 20, "no application switches recorded"))
+    return svg_root(name, title, width, height, *marks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +302,7 @@ def small_multiples(
     name: str, title: str, days: Sequence[str], series: Sequence[Series]
 ) -> Markup:
     """One row of day bars per series, each row scaled to its own maximum."""
-    label_w, band, gap = 230.0, 34.0, 8.0
+    label_w, band, gap = 250.0, 34.0, 8.0
     plot_w = 760.0 - label_w - 60
     width = label_w + plot_w + 60
     slot = plot_w / max(len(days), 1)
@@ -322,7 +334,7 @@ def small_multiples(
                 {"class": "series"},
                 _link(
                     item.href,
-                    _text(
+                    svg_text(
                         label_w - 8, y + band / 2 + 4, shorten(item.label, 34), "end"
                     ),
                 ),
@@ -337,223 +349,17 @@ def small_multiples(
                     },
                 ),
                 *bars,
-                _text(label_w + plot_w + 6, y + 10, f"max {peak}", class_="small"),
+                svg_text(label_w + plot_w + 6, y + 10, f"max {peak}", class_="small"),
             )
         )
     bottom = 10 + len(series) * (band + gap)
     if days:
-        marks.append(_text(label_w, bottom + 10, days[0], class_="small"))
+        marks.append(svg_text(label_w, bottom + 10, days[0], class_="small"))
         if len(days) > 1:
             marks.append(
-                _text(label_w + plot_w, bottom + 10, days[-1], "end", class_="small")
+                svg_text(label_w + plot_w, bottom + 10, days[-1], "end", class_="small")
             )
-    return _svg(name, title, width, bottom + 20, *marks)
-
-
-@dataclass(frozen=True, slots=True)
-class FlowNode:
-    """One step box: its lane (application), label, value source and share."""
-
-    lane: int
-    label: str
-    value_source: str | None = None
-    share: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class FlowBranch:
-    """Where a variant leaves the canonical path and rejoins it.
-
-    ``start`` is the canonical step it leaves after (-1: from the start) and ``end``
-    the step it rejoins at (``len(steps)``: to the end); ``nodes`` are the steps the
-    variant takes instead (none: it skips steps).
-    """
-
-    start: int
-    end: int
-    nodes: tuple[FlowNode, ...]
-    label: str
-
-
-_NODE_W, _NODE_H, _COL_W, _LANE_H = 132.0, 36.0, 156.0, 58.0
-
-
-def _wrap(text: str, width: int, lines: int) -> list[str]:
-    words, out, current = " ".join(text.split()).split(" "), [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > width:
-            out.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    out.append(current)
-    if len(out) > lines:
-        out = out[: lines - 1] + [" ".join(out[lines - 1 :])]
-    return [shorten(line, width) for line in out]
-
-
-def _node(x: float, y: float, node: FlowNode, number_text: str, tip: str) -> Markup:
-    color = PALETTE[node.lane % len(PALETTE)]
-    lines = _wrap(node.label, 20, 2)
-    text_y = y + (15 if len(lines) == 2 else 22)
-    spans = [
-        tag("tspan", {"x": x + 8, "y": float(text_y + 13 * k)}, line)
-        for k, line in enumerate(lines)
-    ]
-    badge = None
-    if node.value_source in SOURCE_COLORS:
-        badge = tag(
-            "circle",
-            {
-                "cx": x + _NODE_W - 7,
-                "cy": y + _NODE_H - 7,
-                "r": 4.5,
-                "fill": SOURCE_COLORS[node.value_source],
-            },
-        )
-    return tag(
-        "g",
-        {"class": "step"},
-        tag("title", None, tip),
-        tag(
-            "rect",
-            {
-                "x": x,
-                "y": y,
-                "width": _NODE_W,
-                "height": _NODE_H,
-                "rx": 5,
-                "fill": color,
-                "fill-opacity": 0.14,
-                "stroke": color,
-                "stroke-dasharray": "4 3" if node.share < 0.999 else None,
-            },
-        ),
-        _text(x + 2, y - 3, number_text, class_="small"),
-        tag("text", {"class": "label"}, *spans),
-        badge,
-    )
-
-
-def _edge(x1: float, y1: float, x2: float, y2: float, css: str) -> Markup:
-    middle = (x1 + x2) / 2
-    path = (
-        f"M{number(x1)} {number(y1)} C{number(middle)} {number(y1)} "
-        f"{number(middle)} {number(y2)} {number(x2 - 6)} {number(y2)}"
-    )
-    head = (
-        f"{number(x2 - 7)},{number(y2 - 4)} {number(x2)},{number(y2)} "
-        f"{number(x2 - 7)},{number(y2 + 4)}"
-    )
-    return tag(
-        "g",
-        {"class": css},
-        tag("path", {"d": path, "fill": "none"}),
-        tag("polygon", {"points": head}),
-    )
-
-
-def flow_diagram(
-    name: str,
-    title: str,
-    lanes: Sequence[str],
-    steps: Sequence[FlowNode],
-    branches: Sequence[FlowBranch] = (),
-) -> Markup:
-    """Steps left to right in application swim lanes, variants as branches below.
-
-    Dashed boxes are steps missing from some instances; a dot marks where a step's
-    value comes from (see :data:`SOURCE_COLORS`).
-    """
-    lane_w, top = 128.0, 8.0
-    n = len(steps)
-    left = lane_w + 52
-
-    def x_of(column: float) -> float:
-        return left + column * _COL_W
-
-    def y_of(lane: int) -> float:
-        return top + lane * _LANE_H + (_LANE_H - _NODE_H) / 2
-
-    band_top = top + len(lanes) * _LANE_H + 10
-    longest = max([n] + [b.start + 1 + len(b.nodes) for b in branches])
-    width = x_of(longest) + 60
-    height = band_top + len(branches) * _LANE_H + 10
-    marks: list[Markup] = []
-    for k, lane in enumerate(lanes):
-        y = top + k * _LANE_H
-        marks.append(
-            tag(
-                "g",
-                {"class": "lane"},
-                tag(
-                    "rect",
-                    {
-                        "x": 0.0,
-                        "y": y,
-                        "width": width,
-                        "height": _LANE_H - 2,
-                        "fill": PALETTE[k % len(PALETTE)],
-                        "fill-opacity": 0.05,
-                    },
-                ),
-                _text(8, y + _LANE_H / 2 + 4, shorten(lane, 18), class_="lane-name"),
-            )
-        )
-    start_y = y_of(steps[0].lane) + _NODE_H / 2 if steps else top + _LANE_H / 2
-    end_y = y_of(steps[-1].lane) + _NODE_H / 2 if steps else start_y
-    marks.append(
-        tag("circle", {"cx": left - 30, "cy": start_y, "r": 7, "class": "terminal"})
-    )
-    end_x = x_of(n) - _COL_W + _NODE_W + 30 if n else left + 30
-    marks.append(tag("circle", {"cx": end_x, "cy": end_y, "r": 7, "class": "terminal"}))
-    previous = (left - 23, start_y)
-    for i, step in enumerate(steps):
-        x, y = x_of(i), y_of(step.lane)
-        marks.append(_edge(previous[0], previous[1], x, y + _NODE_H / 2, "edge"))
-        tip = f"step {i + 1}: {lanes[step.lane]}: {step.label}"
-        if step.share < 0.999:
-            tip += f" (in {number(step.share * 100, 0)} % of instances)"
-        marks.append(_node(x, y, step, str(i + 1), tip))
-        previous = (x + _NODE_W, y + _NODE_H / 2)
-    marks.append(_edge(previous[0], previous[1], end_x - 7, end_y, "edge"))
-
-    for b, branch in enumerate(branches):
-        y_row = band_top + b * _LANE_H + (_LANE_H - _NODE_H) / 2
-        if branch.start < 0:
-            here = (left - 30, start_y + 7)
-        else:
-            here = (
-                x_of(branch.start) + _NODE_W / 2,
-                y_of(steps[branch.start].lane) + _NODE_H,
-            )
-        if branch.end >= n:
-            there = (end_x, end_y + 7)
-        else:
-            there = (
-                x_of(branch.end) + _NODE_W / 2,
-                y_of(steps[branch.end].lane) + _NODE_H,
-            )
-        parts: list[Markup] = []
-        cursor = here
-        for k, node in enumerate(branch.nodes):
-            x = x_of(branch.start + 1 + k)
-            parts.append(_edge(cursor[0], cursor[1], x, y_row + _NODE_H / 2, "branch"))
-            tip = f"{branch.label}: {lanes[node.lane]}: {node.label}"
-            parts.append(_node(x, y_row, node, "", tip))
-            cursor = (x + _NODE_W, y_row + _NODE_H / 2)
-        if not branch.nodes:
-            # A skip: dip into the branch row so the arc stays readable.
-            dip = ((here[0] + there[0]) / 2, y_row + _NODE_H / 2)
-            parts.append(_edge(here[0], here[1], dip[0], dip[1], "branch"))
-            cursor = dip
-        parts.append(_edge(cursor[0], cursor[1], there[0], there[1], "branch"))
-        label_x = x_of(max(branch.start, 0)) + (_NODE_W / 2 if branch.start >= 0 else 0)
-        parts.append(_text(label_x + 6, y_row - 4, branch.label, class_="branch-label"))
-        marks.append(
-            tag("g", {"class": "variant"}, tag("title", None, branch.label), *parts)
-        )
-    return _svg(name, title, width, height, *marks)
+    return svg_root(name, title, width, bottom + 20, *marks)
 
 
 def legend(items: Sequence[tuple[str, str]]) -> Markup:

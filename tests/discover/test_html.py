@@ -508,6 +508,11 @@ def test_sample_sessions_report_is_complete_small_and_private(sample_analysis):
     # values ("Enter", "1") also occur in labels and coordinates, so keep >= 8 chars.
     raw = {v for v in analysis.read.events["value"].dropna().astype(str) if len(v) >= 8}
     assert len(raw) > 500
-    assert sorted(v for v in raw if v in page) == []
+    # A value may equal on-screen text (a company name typed, then seen in a mail
+    # subject); labels are governed by the privacy policy, so such text may show,
+    # but only if the protected events carry it outside the value column.
+    labels = analysis.events[["window", "target_name", "target_label", "url"]]
+    label_text = "\n".join(labels.stack().dropna().astype(str).unique())
+    assert sorted(v for v in raw if v in page and v not in label_text) == []
     hashes = set(analysis.events["value_hash"].dropna())
     assert hashes and sorted(h for h in hashes if h in page) == []
