@@ -9,8 +9,9 @@ Steps only dispatch (``step.visit(visitor)``); ``ForEachRow`` is the one contain
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, fields
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from models.routines import Factor, Score, Step, Variant
 
@@ -319,6 +320,37 @@ class Evidence:
     def factors(self) -> tuple[Factor, ...]:
         return self.score.factors
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "candidate_id": self.candidate_id,
+            "name": self.name,
+            "rank": self.rank,
+            "routine_id": self.routine_id,
+            "apps": list(self.apps),
+            "why": list(self.why),
+            "score": self.score.to_dict(),
+            "steps": [s.to_dict() for s in self.steps],
+            "variants": [v.to_dict() for v in self.variants],
+            "loop": self.loop,
+            "instance_seconds": list(self.instance_seconds),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        return cls(
+            candidate_id=data["candidate_id"],
+            name=data["name"],
+            rank=int(data["rank"]),
+            routine_id=data["routine_id"],
+            apps=tuple(data["apps"]),
+            why=tuple(data["why"]),
+            score=Score.from_dict(data["score"]),
+            steps=tuple(Step.from_dict(s) for s in data["steps"]),
+            variants=tuple(Variant.from_dict(v) for v in data.get("variants", ())),
+            loop=bool(data.get("loop", False)),
+            instance_seconds=tuple(data.get("instance_seconds", ())),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class BotPlan:
@@ -347,9 +379,103 @@ class BotPlan:
         known = ", ".join(a.key for a in self.apps) or "none"
         raise KeyError(f"plan {self.plan_id!r} has no app {key!r}; known apps: {known}")
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plan as JSON-ready data; steps carry their class in ``type``."""
+        return {
+            "plan_id": self.plan_id,
+            "name": self.name,
+            "apps": [asdict(a) for a in self.apps],
+            "variables": [asdict(v) for v in self.variables],
+            "steps": [step_to_dict(s) for s in self.steps],
+            "todos": list(self.todos),
+            "keep_values": self.keep_values,
+            "evidence": None if self.evidence is None else self.evidence.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BotPlan:
+        """Rebuild a plan written by ``to_dict``."""
+        evidence = data.get("evidence")
+        return cls(
+            plan_id=data["plan_id"],
+            name=data["name"],
+            apps=tuple(App(**a) for a in data["apps"]),
+            variables=tuple(Variable(**v) for v in data["variables"]),
+            steps=tuple(step_from_dict(s) for s in data["steps"]),
+            todos=tuple(data.get("todos", ())),
+            keep_values=bool(data.get("keep_values", False)),
+            evidence=None if evidence is None else Evidence.from_dict(evidence),
+        )
+
     def variable(self, name: str) -> Variable:
         """Return the variable called `name`; ``KeyError`` when it is not declared."""
         for variable in self.variables:
             if variable.name == name:
                 return variable
         raise KeyError(f"plan {self.plan_id!r} declares no variable {name!r}")
+
+
+#: Step class name -> class, for ``step_from_dict``.
+STEP_TYPES = MappingProxyType(
+    {
+        cls.__name__: cls
+        for cls in (
+            OpenApp,
+            AttachWindow,
+            UseBrowser,
+            Click,
+            TypeText,
+            CopyToVariable,
+            PasteVariable,
+            Hotkey,
+            Navigate,
+            ReadRange,
+            Wait,
+            ManualStep,
+            ForEachRow,
+        )
+    }
+)
+
+
+def step_to_dict(step: PlanStep) -> dict[str, Any]:
+    """Return one step as JSON-ready data, its class name under ``type``."""
+    data: dict[str, Any] = {"type": type(step).__name__}
+    for field in fields(step):
+        value = getattr(step, field.name)
+        if field.name == "body":
+            value = [step_to_dict(s) for s in value]
+        elif isinstance(value, (Target, ValueSource)):
+            value = asdict(value)
+        elif isinstance(value, tuple):
+            value = [asdict(v) if isinstance(v, Column) else v for v in value]
+        data[field.name] = value
+    return data
+
+
+def step_from_dict(data: dict[str, Any]) -> PlanStep:
+    """Rebuild a step written by ``step_to_dict``.
+
+    Raises
+    ------
+    ValueError
+        When ``type`` names no step class.
+    """
+    kind = data.get("type")
+    if kind not in STEP_TYPES:
+        known = ", ".join(STEP_TYPES)
+        raise ValueError(f"step type must be one of {known}; got {kind!r}.")
+    values = {k: v for k, v in data.items() if k != "type"}
+    if values.get("target") is not None:
+        target = dict(values["target"])
+        target["selectors"] = tuple(Selector(**x) for x in target["selectors"])
+        values["target"] = Target(**target)
+    if "source" in values:
+        values["source"] = ValueSource(**values["source"])
+    if "columns" in values:
+        values["columns"] = tuple(Column(**c) for c in values["columns"])
+    if "keys" in values:
+        values["keys"] = tuple(values["keys"])
+    if "body" in values:
+        values["body"] = tuple(step_from_dict(s) for s in values["body"])
+    return STEP_TYPES[kind](**values)
