@@ -80,11 +80,11 @@ def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
 
 def bad_encoding_reason(exc: UnicodeDecodeError, encoding: str) -> str:
     byte = exc.object[exc.start]
-    name = "UTF-8" if encoding.replace("-", "").lower() == "utf8" else encoding
-    return (
-        f"not valid {name} (byte 0x{byte:02x} at column {exc.start + 1}); "
-        "re-save as UTF-8 or pass --encoding"
-    )
+    if encoding.replace("-", "").lower() == "utf8":
+        name, fix = "UTF-8", "re-save as UTF-8 or pass --encoding"
+    else:
+        name, fix = encoding, "re-save as UTF-8 or pass the right --encoding"
+    return f"not valid {name} (byte 0x{byte:02x} at column {exc.start + 1}); {fix}"
 
 
 def _is_wide(encoding: str) -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from discover.readers import read_events, validate_events
 from discover.readers.action_logger import EVENT_TYPES
@@ -181,3 +184,43 @@ def test_read_action_logger_student_record_action_counts():
         ("Clipboard", "copy"): 357,
         ("Excel", "select_cell"): 354,
     }
+
+
+_CELL = st.text(
+    alphabet=st.sampled_from(list('ab1-:T. ,;"\n\r\x00Zé')), max_size=8
+) | st.sampled_from(
+    ["getCell", "paste", "clickButton", "2020-02-25T00:36:16.639Z", "Excel", ""]
+)
+_ROW = st.lists(_CELL, min_size=0, max_size=6)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=st.lists(_ROW, max_size=8),
+    junk=st.lists(st.binary(max_size=6), max_size=2),
+)
+def test_read_action_logger_fuzz_never_crashes(tmp_path, rows, junk):
+    header = '"timeStamp","userID","targetApp","eventType","content","target.id"\n'
+    body = "".join(
+        ",".join(
+            '"' + c.replace('"', '""') + '"' if i % 2 else c for i, c in enumerate(r)
+        )
+        + "\n"
+        for r in rows
+    )
+    path = tmp_path / "log.csv"
+    path.write_bytes(header.encode() + body.encode() + b"\n".join(junk))
+    result = validate_events(path, input_format="action_logger")
+    n_physical = path.read_bytes().count(b"\n") + 1
+    for error in result.errors:
+        assert re.match(
+            r"^[^:]+:\d+: [\w.:]+: ", str(error).replace(str(tmp_path), "d")
+        )
+        assert 1 <= error.line <= n_physical
+    assert len(result.events) <= result.n_lines
+    assert set(result.events["action"]) <= set(ACTIONS)
+    assert result.events["ts"].notna().all()

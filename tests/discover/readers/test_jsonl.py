@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from discover.errors import InvalidEventsError
+from discover.errors import ConfigError, InvalidEventsError
 from discover.readers import read_events, validate_events
 from discover.readers._native import event_validator
 from models import ACTIONS, EVENT_COLUMNS
@@ -272,3 +272,24 @@ def test_read_jsonl_fuzz_never_crashes_and_counts_valid_lines(tmp_path, lines):
     assert result.n_lines == len(lines) - verdicts.count("blank")
     bad_lines = {i + 1 for i, v in enumerate(verdicts) if v == "invalid"}
     assert {e.line for e in result.errors} == bad_lines
+
+
+def test_read_jsonl_decodes_a_named_encoding_line_by_line(tmp_path):
+    path = tmp_path / "legacy.jsonl"
+    path.write_bytes(
+        _event(action="type", value="café")
+        .decode()
+        .replace("\\u00e9", "é")
+        .encode("cp1252")
+        + b"\n"
+        + _event(action="type", value="x")[:-3]
+        + b'\x81"}\n'  # 0x81 is undefined in cp1252
+    )
+    result = validate_events(path, encoding="cp1252")
+    assert result.events["value"].tolist() == ["café"]
+    assert [str(e).replace(str(tmp_path), "d") for e in result.errors] == [
+        "d/legacy.jsonl:2: encoding: not valid cp1252 (byte 0x81 at column 90); "
+        "re-save as UTF-8 or pass the right --encoding"
+    ]
+    with pytest.raises(ConfigError, match=r"^encoding must be a Python codec name"):
+        read_events(path, encoding="klingon")
