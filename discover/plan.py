@@ -515,6 +515,11 @@ class _PlanBuilder:
                 out.append(Wait(1.0, "let the form submit"))
             return out
         if action in ("type", "edit_cell"):
+            if is_cell and self.columns:
+                self.todos.append(
+                    f"Writes cell {step.cell} on every row: make it relative to the "
+                    "current row."
+                )
             return [*prefix, TypeText(self._target(step), self._source(step))]
         if action == "paste":
             if self.last_copy is None:

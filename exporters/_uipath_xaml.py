@@ -224,6 +224,8 @@ class XamlWriter(PlanVisitor):
             AutoSave=str(not read_only),
             CreateNewFile="False",
         )
+        note = f"TODO put {workbook} in the project folder or give its full path."
+        card.set(_q("sap2010", "Annotation.AnnotationText"), _attr_text(note))
         return self.body_sequence(
             card,
             "ueab",

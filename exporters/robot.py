@@ -240,6 +240,7 @@ class _TasksWriter(PlanVisitor):
             if app.workbook:
                 name = PureWindowsPath(one_line(app.workbook)).name or "workbook.xlsx"
                 path = "${CURDIR}${/}devdata${/}" + robot_cell(name)
+                self.lines.append(f"# TODO copy {robot_comment(name)} into devdata/")
                 self.lines.append(f"{_workbook_variable(app.key)}    {path}")
         for variable in plan.variables:
             if variable.kind == "input":

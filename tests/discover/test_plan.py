@@ -249,3 +249,23 @@ def test_identifier_avoids_words_reserved_by_a_target_language():
     assert identifier("Date") == "date_value"  # a VB.NET type in UiPath expressions
     assert identifier("Error") == "error_value"  # a PAD keyword
     assert identifier("Due date") == "due_date"
+
+
+def test_cell_written_inside_a_row_loop_gets_a_todo():
+    candidate = load("C-0001")
+    write = Step(
+        app="Excel",
+        action="edit_cell",
+        label="Excel: edit cell F2",
+        workbook="customers.xlsx",
+        sheet="Customers",
+        cell="F2",
+        value_source="typed",
+    )
+    steps = (*candidate.routine.steps, write)
+    plan = build_plan(replace(candidate, routine=replace(candidate.routine, steps=steps)))
+    last = plan.steps[-1].body[-1]
+    assert isinstance(last, TypeText) and last.target.technology == "spreadsheet"
+    assert "Writes cell F2 on every row: make it relative to the current row." in (
+        plan.todos
+    )

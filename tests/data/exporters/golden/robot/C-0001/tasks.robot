@@ -5,6 +5,7 @@ Library             RPA.Excel.Files
 Library             RPA.Browser.Selenium    auto_close=${FALSE}
 
 *** Variables ***
+# TODO copy customers.xlsx into devdata/
 ${WORKBOOK_EXCEL}    ${CURDIR}${/}devdata${/}customers.xlsx
 ${in_comment}    ${EMPTY}    # TODO value typed into Comment
 
