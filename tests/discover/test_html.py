@@ -516,3 +516,16 @@ def test_sample_sessions_report_is_complete_small_and_private(sample_analysis):
     assert sorted(v for v in raw if v in page and v not in label_text) == []
     hashes = set(analysis.events["value_hash"].dropna())
     assert hashes and sorted(h for h in hashes if h in page) == []
+
+
+def test_instances_whose_events_are_missing_still_render(fixture):
+    # e.g. events filtered after discovery: timings and traced links need the
+    # events; the flow, variants and score do not.
+    candidates, events = fixture
+    kept = events[events["app"].astype(str) != "Chrome"].reset_index(drop=True)
+    doc = lxml.html.fromstring(render(candidates, kept))
+    section = doc.xpath("//section[@id='cand-Cinv']")[0]
+    offsets = section.xpath(".//details[@class='instance'][1]//td[@class='num']/text()")
+    assert offsets == ["+0 s", "+12 s"]  # the two Excel copies only
+    assert section.xpath(".//ul[@class='data-flow']") == []
+    assert len(section.xpath(".//svg[@class='chart']")) == 2
