@@ -310,8 +310,15 @@ class _EventArrays:
         ts_ns = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
         pairs = pd.DataFrame({"user": user, "day": day}).drop_duplicates()
         user_days = pairs.groupby("user")["day"].size().to_dict()
+        index = pd.Index(events["event_id"].astype(str))
+        if not index.is_unique:
+            twice = index[index.duplicated()][0]
+            raise ValueError(
+                f"event ids must be unique in the event table; {twice!r} appears "
+                "more than once"
+            )
         return cls(
-            index=pd.Index(events["event_id"].astype(str)),
+            index=index,
             ts_ns=ts_ns,
             previous_ns=_previous_event_ns(events, user, ts_ns),
             user=user,

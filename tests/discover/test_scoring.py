@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 
 import numpy as np
@@ -417,6 +418,30 @@ def test_instance_without_events_is_refused_by_name():
     empty = Routine("R1", routine.steps, (Instance("R1.0", "u1", 0, 0, ()),))
     with pytest.raises(ValueError, match=r"^instance R1\.0 has no event ids; "):
         score_routines([empty], recording.events(), load_settings())
+
+
+def test_duplicate_event_ids_are_refused():
+    recording = ten_runs_two_users_five_days()
+    events = recording.events()
+    events.loc[3, "event_id"] = events.loc[2, "event_id"]
+    with pytest.raises(ValueError, match=r"^event ids must be unique .*'u1\.jsonl:3'"):
+        score_routines([recording.routine()], events, load_settings())
+
+
+def test_routine_without_instances_scores_zero_and_stays_json_safe():
+    recording = ten_runs_two_users_five_days()
+    empty = Routine("R0", TRANSFER_STEPS, ())
+    (candidate,) = score_routines([empty], recording.events(), load_settings())
+    score = candidate.score
+    assert (score.instances, score.runs_per_month, score.hours_per_month) == (
+        0,
+        0.0,
+        0.0,
+    )
+    assert (
+        candidate.why[0] == "Seen 0 times by 0 users on 0 days; about 0 runs a month."
+    )
+    assert all(math.isfinite(f.value) for f in score.factors)
 
 
 def test_count_app_switches_stays_within_user_and_session():
