@@ -397,8 +397,9 @@ def _assemble(
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    columns = {c: [row.get(c) for row in rows] for c in EVENT_COLUMNS}
-    columns["ts"] = pd.to_datetime(
-        np.array(columns["ts"], dtype="datetime64[ns]"), utc=True
-    )
-    return pd.DataFrame(columns)
+    if not rows:
+        return pd.DataFrame({c: [] for c in EVENT_COLUMNS})
+    frame = pd.DataFrame(rows).reindex(columns=list(EVENT_COLUMNS))
+    times = np.array([row["ts"] for row in rows], dtype="datetime64[ns]")
+    frame["ts"] = pd.to_datetime(times, utc=True)
+    return frame

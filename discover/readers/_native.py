@@ -213,11 +213,12 @@ def explain(obj: Any) -> list[tuple[str, str]]:
 
 def flatten(obj: dict[str, Any], event_id: str, source: str, line: int) -> dict:
     """One valid native event as a row of the event table (``ts`` still text)."""
-    row = {key: obj.get(key) for key in FIELDS if key != "target"}
+    row = dict(obj)  # keys are known fields: quick_valid or explain checked them
     row["event_id"] = obj.get("event_id") or event_id
-    target = obj.get("target") or {}
-    for name in TARGET_FIELDS:
-        row[f"target_{name}"] = target.get(name)
+    target = row.pop("target", None)
+    if target:
+        for name, value in target.items():
+            row[f"target_{name}"] = value
     row["source"] = source
     row["line"] = line
     return row
