@@ -20,6 +20,7 @@ from discover.privacy._protect import (
     VALUE_MODES,
     apply_privacy,
     protect_events,
+    user_name_rewriter,
 )
 from discover.privacy._report import (
     STEPS,
@@ -56,4 +57,5 @@ __all__ = [
     "protect_events",
     "pseudonymise_user",
     "resolve_secret",
+    "user_name_rewriter",
 ]

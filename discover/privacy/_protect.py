@@ -150,6 +150,10 @@ def apply_privacy(
         )
     counts: Counts = Counter()
     out = _drop_events(events, policy, counts)
+    for column in ("user", "app", "action"):
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            # A denied app must not survive as an unused category.
+            out[column] = out[column].cat.remove_unused_categories()
     detectors = policy.detectors
     if "password" in detectors:
         _remove_passwords(out, counts)
@@ -328,26 +332,43 @@ def _pseudonymise_users(
     users = out["user"].astype(str)
     out["user"] = pd.Categorical(users.map(lambda u: pseudonyms.get(u, u)))
     counts["user", "pseudonymised", "user"] += len(names)
+    replace = user_name_rewriter(names, secret)
+    for column in text_columns:
+        out[column], found = _rewrite(out[column], replace)
+        counts["user", "user name", column] += found
+
+
+def user_name_rewriter(
+    names: list[str] | tuple[str, ...], secret: bytes
+) -> Callable[[str], tuple[str, int]]:
+    """A function that replaces the user `names` in a text by their pseudonyms.
+
+    Names shorter than three characters are left alone (too many false hits);
+    matching ignores case and needs a non-alphanumeric character (or the end) on
+    both sides, so ``anna.schmidt`` is found in ``C:\\Users\\anna.schmidt``.
+
+    >>> rewrite = user_name_rewriter(["anna.schmidt"], b"k")
+    >>> rewrite("C:/Users/Anna.Schmidt/cards.xlsx")
+    ('C:/Users/user-9506d7d2ea/cards.xlsx', 1)
+    """
     # Longest first, so "anna.schmidt" wins over "anna" inside the same text.
     long_names = sorted(
-        (n for n in names if len(n) >= _MIN_USER_NAME), key=lambda n: (-len(n), n)
+        {n for n in names if len(n) >= _MIN_USER_NAME}, key=lambda n: (-len(n), n)
     )
     if not long_names:
-        return
+        return lambda text: (text, 0)
     pattern = re.compile(
         "(?<![A-Za-z0-9])(?:"
         + "|".join(re.escape(n) for n in long_names)
         + ")(?![A-Za-z0-9])",
         re.IGNORECASE,
     )
-    lookup = {name.lower(): pseudonyms[name] for name in long_names}
+    lookup = {name.lower(): pseudonymise_user(name, secret) for name in long_names}
 
-    def replace(text: str) -> tuple[str, int]:
+    def rewrite(text: str) -> tuple[str, int]:
         return pattern.subn(lambda m: lookup.get(m.group().lower(), "<user>"), text)
 
-    for column in text_columns:
-        out[column], found = _rewrite(out[column], replace)
-        counts["user", "user name", column] += found
+    return rewrite
 
 
 def _rewrite(
@@ -381,6 +402,7 @@ def _rewrite_counted(
         for name, n in found.items():
             total[name] += n * int(n_rows)
     if mapping:
-        mapped = texts.map(mapping)
-        texts = mapped.where(mapped.notna(), texts).where(present, None)
+        texts = texts.copy()
+        changed = texts.isin(list(mapping))
+        texts[changed] = [mapping[text] for text in texts[changed]]
     return texts, total
