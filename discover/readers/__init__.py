@@ -4,6 +4,27 @@
 never raises for bad events, for ``deskmine validate``. Paths may be files, folders
 (read recursively in sorted order, hidden files skipped, files that hold no
 recording skipped) or glob patterns.
+
+Formats (``FORMATS``), told apart by content (first line / header), the file
+extension only breaking ties:
+
+============== ================================================================
+jsonl          native JSON Lines, one ``event.schema.json`` object per line
+csv            native fields as columns (``target.role`` or ``target_role``)
+action_logger  Leno et al.'s Action Logger CSV and Rebmann's labelled copies
+               (header has ``eventType``, ``timeStamp`` and ``targetApp`` or
+               ``target.*``); ``caseID`` / ``Task`` / ``idx`` -> truth
+cpn_csv        Bosco et al.'s CPN logs (``caseID,eventType,timeStamp,source``)
+xes            XES event logs (``<log>``), streamed; trace name -> truth
+tockler        Tockler window exports (``App;Title;Begin;End``), day-first
+               dates; ``Activity`` / ``Case`` -> truth
+mapped_csv     any CSV, with ``column_map`` naming the columns
+============== ================================================================
+
+Every problem is one ``InputError`` (``path:line: field: reason``); lines are
+1-based physical lines (a CSV header is line 1). Text is UTF-8 (a BOM is
+accepted), UTF-16 with a BOM, or the ``encoding`` given; a bad byte costs its
+line only. Lines over 1 MiB are errors and are never buffered whole.
 """
 
 from __future__ import annotations

@@ -95,3 +95,17 @@ def test_read_native_csv_moves_truth_columns_aside(tmp_path):
         "routine": ["Invoices", "Invoices", "routine"],
         "instance": ["Invoices:1", "Invoices:1", ""],
     }
+
+
+def test_read_native_csv_from_excel_unicode_text_utf16_tabs_crlf(tmp_path):
+    path = tmp_path / "export.txt"
+    text = (
+        "ts\tuser\tapp\taction\tvalue\r\n"
+        "2026-03-02T09:00:00Z\tu1\tExcel\tcopy\tnaïve\r\n"
+        "2026-03-02T09:00:01Z\tu1\tChrome\tpaste\tnaïve\r\n"
+    )
+    path.write_bytes(text.encode("utf-16"))  # BOM + UTF-16LE, as Excel saves it
+    result = read_events(path)
+    assert result.formats == {str(path): "csv"}
+    assert result.events["value"].tolist() == ["naïve", "naïve"]
+    assert result.events["event_id"].tolist() == ["export.txt:2", "export.txt:3"]
