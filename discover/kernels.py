@@ -403,14 +403,17 @@ def mark_undominated_by_insertion(values, offsets, supports, equal_support):
     insertion longer. Deletions of each pattern are looked up in an open-address
     table of polynomial hashes and confirmed item by item, so collisions are harmless.
     """
-    base_multiplier = 1_000_003  # odd, so hashes wrap modulo 2**64 without loss
+    # Polynomial hashes modulo a Mersenne prime: products stay below 2**62, so
+    # nothing overflows, with or without NUMBA_DISABLE_JIT.
+    base_multiplier = 1_000_003
+    modulus = 2_147_483_647
     n = supports.shape[0]
     hashes = np.empty(n, dtype=np.int64)
     longest = 0
     for i in range(n):
         h = np.int64(0)
         for p in range(offsets[i], offsets[i + 1]):
-            h = h * base_multiplier + np.int64(values[p]) + 1
+            h = (h * base_multiplier + (np.int64(values[p]) + 1) % modulus) % modulus
         hashes[i] = h
         longest = max(longest, offsets[i + 1] - offsets[i])
     size = 16
@@ -427,7 +430,7 @@ def mark_undominated_by_insertion(values, offsets, supports, equal_support):
     powers = np.empty(longest + 1, dtype=np.int64)
     powers[0] = 1
     for j in range(1, longest + 1):
-        powers[j] = powers[j - 1] * base_multiplier
+        powers[j] = powers[j - 1] * base_multiplier % modulus
     prefix = np.empty(longest + 1, dtype=np.int64)
     suffix = np.empty(longest + 1, dtype=np.int64)
     keep = np.ones(n, dtype=np.bool_)
@@ -438,15 +441,17 @@ def mark_undominated_by_insertion(values, offsets, supports, equal_support):
             continue
         prefix[0] = 0
         for j in range(length):
-            prefix[j + 1] = prefix[j] * base_multiplier + np.int64(values[base + j]) + 1
+            item = (np.int64(values[base + j]) + 1) % modulus
+            prefix[j + 1] = (prefix[j] * base_multiplier + item) % modulus
         suffix[length - 1] = 0  # hash of the items after position j
         for j in range(length - 2, -1, -1):
             weight = powers[length - 2 - j]
-            suffix[j] = suffix[j + 1] + (np.int64(values[base + j + 1]) + 1) * weight
+            item = (np.int64(values[base + j + 1]) + 1) % modulus
+            suffix[j] = (suffix[j + 1] + item * weight) % modulus
         for j in range(length):
             if j > 0 and values[base + j] == values[base + j - 1]:
                 continue  # deleting either of two equal neighbours gives one pattern
-            target = prefix[j] * powers[length - 1 - j] + suffix[j]
+            target = (prefix[j] * powers[length - 1 - j] + suffix[j]) % modulus
             slot = target & mask
             while table[slot] != -1:
                 p = table[slot]
