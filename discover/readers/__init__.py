@@ -315,6 +315,10 @@ def _expand(paths: list[str]) -> tuple[list[Source], list[InputError]]:
             found = _glob_sources(given)
             if not found:
                 errors.append(InputError(given, 0, "path", "no file matches this glob"))
+        elif path.exists():
+            reason = "not a regular file or folder (a pipe or device?)"
+            errors.append(InputError(given, 0, "path", reason))
+            continue
         else:
             errors.append(InputError(given, 0, "path", "no such file or folder"))
             continue
@@ -357,16 +361,21 @@ def _read(
     batches: list[tuple[Source, Batch]] = []
     formats: dict[str, str] = {}
     for source in sources:
-        fmt, problem = _format_of(source, input_format, options.column_map)
+        try:
+            fmt, problem = _format_of(source, input_format, options.column_map)
+            batch = _READERS[fmt](source, options) if fmt is not None else None
+        except OSError as exc:
+            reason = f"cannot read: {exc.strerror or exc}"
+            fmt, problem = None, InputError(source.display, 0, "path", reason)
         if problem is not None:
             if strict_paths:
                 raise problem
             errors.append(problem)
             continue
-        if fmt is None:
+        if fmt is None or batch is None:
             continue
         formats[source.display] = fmt
-        batches.append((source, _READERS[fmt](source, options)))
+        batches.append((source, batch))
     return _assemble(batches, errors, formats)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from discover import readers
 from discover.errors import ConfigError, InputError
 from discover.readers import FORMATS, read_events, validate_events
 
@@ -135,3 +137,21 @@ def test_read_events_empty_folder_gives_an_empty_table(tmp_path):
     assert result.files == ()
     assert result.truth is None
     assert str(result.events["ts"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_read_events_reports_unreadable_files_and_special_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(DATA / "session.jsonl", tmp_path / "a.jsonl")
+    os.mkfifo(tmp_path / "pipe")
+
+    def refuse(source, options):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setitem(readers._READERS, "jsonl", refuse)
+    result = validate_events(["a.jsonl", "pipe"])
+    assert [str(e) for e in result.errors] == [
+        "pipe:0: path: not a regular file or folder (a pipe or device?)",
+        "a.jsonl:0: path: cannot read: Permission denied",
+    ]
+    with pytest.raises(InputError, match=r"^a\.jsonl:0: path: cannot read: "):
+        read_events("a.jsonl")
