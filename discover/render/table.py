@@ -132,6 +132,29 @@ def _table(report: RankedReport, currency: str) -> Table:
             overflow="ellipsis",
             width=widths[i],
         )
+    rows = [(*r[:3], fit_apps(r[3].split(", "), widths[3]), *r[4:]) for r in rows]
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
+
+
+def fit_apps(apps: list[str], width: int) -> str:
+    """Join app names into `width` characters, counting those left out as ``+N``.
+
+    >>> fit_apps(["Microsoft Teams", "Chrome", "SAP GUI"], 14)
+    'Microsoft… +2'
+    >>> fit_apps(["Excel", "Chrome", "SAP GUI"], 17)
+    'Excel, Chrome +1'
+    >>> fit_apps(["Excel", "Chrome"], 13)
+    'Excel, Chrome'
+    """
+    joined = ", ".join(apps)
+    if len(joined) <= width:
+        return joined
+    for shown in range(len(apps) - 1, 0, -1):
+        text = f"{', '.join(apps[:shown])} +{len(apps) - shown}"
+        if len(text) <= width:
+            return text
+    more = f" +{len(apps) - 1}" if len(apps) > 1 else ""
+    room = max(width - len(more), 2)
+    return apps[0][: room - 1].rstrip() + "…" + more
