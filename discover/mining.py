@@ -457,6 +457,8 @@ def _as_database(sequences: Sequence[Sequence[int]] | SequenceDB) -> SequenceDB:
 
 
 def _check_min_support(min_support: int) -> int:
+    if isinstance(min_support, np.integer):
+        min_support = int(min_support)  # shown as 0, not np.int64(0)
     if (
         isinstance(min_support, bool)
         or not isinstance(min_support, (int, np.integer))
