@@ -39,6 +39,7 @@ from models import Candidate, RankedReport
 #: Candidates drawn in the instances-over-time small multiples.
 MAX_TIMELINES = 12
 _TEMPLATES = Path(__file__).with_name("templates")
+_TEXT_CELLS = {1: "name-cell", 2: "apps-cell"}
 _NEEDED = ("event_id", "ts", "user", "session", "app", "action", "value_hash")
 
 
@@ -296,11 +297,11 @@ def _table_section(shown: Sequence[Candidate], total: int) -> Markup:
             (", ".join(candidate.apps), ", ".join(candidate.apps), False),
             (f"{score.instances:,}", score.instances, True),
             (f"{score.users:,}", score.users, True),
-            (number(score.median_human_s, 1), score.median_human_s, True),
-            (number(score.bot_s, 1), score.bot_s, True),
-            (number(score.runs_per_month, 1), score.runs_per_month, True),
+            (f"{score.median_human_s:,.1f}", score.median_human_s, True),
+            (f"{score.bot_s:,.1f}", score.bot_s, True),
+            (f"{score.runs_per_month:,.1f}", score.runs_per_month, True),
             (hours(score.hours_per_month), score.hours_per_month, True),
-            (number(score.automatability, 2), score.automatability, True),
+            (f"{score.automatability:.2f}", score.automatability, True),
             (
                 money(score.value_per_month, score.currency),
                 score.value_per_month,
@@ -316,9 +317,7 @@ def _table_section(shown: Sequence[Candidate], total: int) -> Markup:
                         "td",
                         {
                             "data-sort": number(float(key), 6) if numeric else str(key),
-                            "class": "num"
-                            if numeric
-                            else ("name-cell" if k == 1 else None),
+                            "class": "num" if numeric else _TEXT_CELLS.get(k),
                         },
                         shown_text,
                     )

@@ -92,6 +92,7 @@ class Browser:
         self._next_id = 0
         self.events: list[dict] = []
         self.session: str | None = None
+        self.target: str | None = None
 
     def send(
         self, method: str, params: dict | None = None, session: bool = True
@@ -133,7 +134,13 @@ class Browser:
         return json.loads(raw)
 
     def open(self, url: str) -> None:
+        """Load `url` in a fresh tab; events (and problems) start empty."""
+        if self.target:
+            self.send("Target.closeTarget", {"targetId": self.target}, session=False)
+        self.session = None
         target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)
+        self.target = target["targetId"]
+        self.events = []
         attached = self.send(
             "Target.attachToTarget",
             {"targetId": target["targetId"], "flatten": True},
@@ -232,21 +239,48 @@ def browser(tmp_path_factory):
     instance.close()
 
 
-@pytest.fixture(scope="module")
-def report_file(tmp_path_factory):
+def hand_built_report(directory: Path) -> tuple[Path, int]:
     fixture = load_fixture_module()
     candidates, events = fixture.build_fixture()
     events = fixture.protect_events(events, secret=fixture.SECRET)
     page = fixture.render(
         candidates, events, export_links={"Cinv": "bots/Cinv-copy-invoice"}
     )
-    path = tmp_path_factory.mktemp("report") / "report.html"
+    path = directory / "report.html"
     path.write_text(page, encoding="utf-8")
     return path, len(candidates)
 
 
-def test_report_opens_offline_with_charts_and_no_console_errors(browser, report_file):
-    path, n_candidates = report_file
+def sample_sessions_report(directory: Path) -> tuple[Path, int]:
+    from discover.config import Settings
+    from discover.pipeline import analyse
+    from discover.render.html import render_html
+    from discover.report import report_from_analysis
+
+    analysis = analyse([ROOT / "sample_sessions"], Settings())
+    report = report_from_analysis(analysis, top=20)
+    path = directory / "report.html"
+    path.write_text(render_html(report, analysis.events), encoding="utf-8")
+    return path, len(report.candidates)
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory):
+    return hand_built_report(tmp_path_factory.mktemp("report"))
+
+
+@pytest.mark.parametrize(
+    ("build", "screenshot"),
+    [
+        (hand_built_report, "report-hand-built.png"),
+        (sample_sessions_report, "report.png"),
+    ],
+    ids=["hand-built", "sample_sessions"],
+)
+def test_report_opens_offline_with_charts_and_no_console_errors(
+    browser, tmp_path, build, screenshot
+):
+    path, n_candidates = build(tmp_path)
     browser.open(path.as_uri())
     state = browser.evaluate(
         """({
@@ -261,8 +295,10 @@ def test_report_opens_offline_with_charts_and_no_console_errors(browser, report_
             ),
         })"""
     )
-    browser.screenshot(ROOT / "artifacts" / "report.png")
+    shot = ROOT / "artifacts" / screenshot
+    browser.screenshot(shot)
     assert state["ready"] == "true"
+    assert n_candidates >= 2
     assert state["sections"] == n_candidates
     assert state["charts"] == 5 + 2 * n_candidates
     assert state["drawn"] == state["charts"]
@@ -274,7 +310,7 @@ def test_report_opens_offline_with_charts_and_no_console_errors(browser, report_
         "instances-over-time",
     ]
     assert browser.problems() == []
-    assert (ROOT / "artifacts" / "report.png").stat().st_size > 10_000
+    assert shot.stat().st_size > 10_000
 
 
 def test_clicking_a_header_sorts_the_ranking(browser, report_file):
@@ -309,7 +345,6 @@ def test_the_harness_catches_console_errors_and_network_requests(browser, tmp_pa
         "<script>console.error('boom'); undefinedFunction();</script>",
         encoding="utf-8",
     )
-    browser.events.clear()
     browser.open(page.as_uri())
     problems = "\n".join(browser.problems())
     assert "boom" in problems
