@@ -350,3 +350,19 @@ def test_the_harness_catches_console_errors_and_network_requests(browser, tmp_pa
     assert "boom" in problems
     assert "undefinedFunction" in problems
     assert "network request: http://deskmine.invalid/x.png" in problems
+
+
+def test_the_policy_blocks_a_script_that_escaping_missed(browser, report_file):
+    # Defence in depth: even markup slipped past the escaper must not run.
+    path, _ = report_file
+    page = path.read_text(encoding="utf-8").replace(
+        "<h1>", "<script>document.title = 'pwned'</script><h1 style='color:red'>", 1
+    )
+    injected = path.with_name("injected.html")
+    injected.write_text(page, encoding="utf-8")
+    browser.open(injected.as_uri())
+    assert browser.evaluate("document.title") == "deskmine report"
+    assert browser.evaluate("document.documentElement.dataset.ready") == "true"
+    problems = browser.problems()
+    assert len(problems) == 2
+    assert all("Content Security Policy" in p for p in problems)
