@@ -43,8 +43,20 @@ from models import Routine
 GOOD_CYCLE = 0.6
 #: Share of cycles a step must appear in to belong to the template.
 CORE_SHARE = 0.5
-#: Share of instance windows a step must appear in to join instances (optional).
-OPTIONAL_SHARE = 0.05
+#: Share of instance windows an optional step (same token after the same core
+#: step) must appear in to join instances.
+OPTIONAL_SHARE = 0.2
+#: An optional step is seen in at least this many windows, whatever their number
+#: (one stray event in a handful of runs is not a step).
+MIN_OPTIONAL = 3
+#: A group found later whose instances start inside earlier instances more often
+#: than this is a remnant of those instances, not a routine.
+REMNANT_SHARE = 0.5
+#: In one round, a further template is used only if at most this share of its
+#: cycles' events went to routines accepted earlier in the round.
+STALE_SHARE = 0.1
+#: A core step follows the same core step in at least this share of its windows.
+STEADY_SHARE = 0.67
 #: Repeated occurrences of one token in a cycle beyond this count share a step.
 MAX_REPEAT = 16
 #: Anchors within this share of the best coverage compete on their number of cycles.
@@ -141,7 +153,7 @@ def discover_routines(
     context = np.isin(events["action"].astype(str).to_numpy(), list(CONTEXT_ACTIONS))[
         bounds.rows
     ]
-    groups = _find_groups(
+    groups, reach = _find_groups(
         bounds,
         tokens,
         context,
@@ -150,6 +162,7 @@ def discover_routines(
         max_span=max_length * (1 + max_gap),
         max_rounds=max_rounds,
     )
+    groups = _drop_remnants(groups, reach)
     bags = [[tokens[positions] for positions in group] for group in groups]
     labels = merge_groups(bags)
     merged: dict[int, list[np.ndarray]] = {}
@@ -241,8 +254,8 @@ def _find_groups(
     min_length: int,
     max_span: int,
     max_rounds: int,
-) -> list[list[np.ndarray]]:
-    """Rounds of template finding; each group is a list of instance positions."""
+) -> tuple[list[list[np.ndarray]], list[list[int]]]:
+    """Rounds of template finding: groups of instance positions, window ends."""
     n = tokens.shape[0]
     stream_of = np.repeat(
         np.arange(len(bounds.offsets) - 1), np.diff(bounds.offsets)
@@ -250,11 +263,12 @@ def _find_groups(
     segment_of = bounds.segment_ids
     claimed = np.zeros(n, dtype=bool)
     groups: list[list[np.ndarray]] = []
+    reach: list[list[int]] = []
     for _ in range(max_rounds):
         free = np.flatnonzero(~claimed)
         if free.size < min_instances * min_length:
             break
-        template = _best_template(
+        templates = _templates(
             tokens[free],
             stream_of[free],
             context[free],
@@ -263,28 +277,77 @@ def _find_groups(
             min_length,
             max_span,
         )
-        if template is None:
+        if not templates:
             break
-        instances = _instances(
-            template,
-            free,
-            tokens[free],
-            stream_of[free],
-            segment_of[free],
-            bounds.evidence[free],
-            context[free],
-            min_instances=min_instances,
-            min_length=min_length,
-            max_span=max_span,
+        # Several routines per round: a template whose cycles hardly touch what
+        # this round claimed is still valid; the others wait for the next round.
+        accepted = 0
+        for template in templates:
+            taken = claimed[free]
+            cycles, _ = _expand(template.cycle_starts, template.cycle_ends)
+            if accepted and taken[cycles].mean() > STALE_SHARE:
+                continue
+            instances = _instances(
+                template,
+                free,
+                tokens[free],
+                stream_of[free],
+                segment_of[free],
+                bounds.evidence[free],
+                context[free],
+                taken,
+                min_instances=min_instances,
+                min_length=min_length,
+                max_span=max_span,
+            )
+            instances, window_ends = instances
+            if len(instances) < min_instances:
+                if not accepted:
+                    # The best anchor seeds no routine: hide it from later rounds.
+                    claimed[free[tokens[free] == template.anchor]] = True
+                    break
+                continue
+            for positions in instances:
+                claimed[positions] = True
+            groups.append(instances)
+            reach.append(window_ends)
+            accepted += 1
+    return groups, reach
+
+
+def _drop_remnants(
+    groups: list[list[np.ndarray]], reach: list[list[int]]
+) -> list[list[np.ndarray]]:
+    """Drop groups whose instances mostly start inside earlier groups' windows.
+
+    What an instance leaves out (its noise, a retried step) can repeat and look
+    like a routine of its own; a real routine that the user sometimes interleaves
+    also runs on its own, so most of its instances start outside other spans.
+    """
+    kept: list[list[np.ndarray]] = []
+    spans = np.zeros((0, 2), dtype=np.int64)
+    for group, ends in zip(groups, reach, strict=True):
+        firsts = np.array([positions.min() for positions in group])
+        order = np.argsort(spans[:, 0], kind="stable")
+        lows, highs = (
+            spans[order, 0],
+            np.maximum.accumulate(spans[order, 1]) if len(order) else spans[:, 1],
         )
-        if len(instances) < min_instances:
-            # The anchor cannot seed a routine: hide its events from the next rounds.
-            claimed[free[tokens[free] == template.anchor]] = True
+        index = np.searchsorted(lows, firsts, side="right") - 1
+        inside = (
+            (index >= 0) & (highs[np.maximum(index, 0)] > firsts)
+            if len(order)
+            else np.zeros(len(firsts), dtype=bool)
+        )
+        if inside.mean() > REMNANT_SHARE:
             continue
-        for positions in instances:
-            claimed[positions] = True
-        groups.append(instances)
-    return groups
+        kept.append(group)
+        new = np.array(
+            [[p.min(), end + 1] for p, end in zip(group, ends, strict=True)],
+            dtype=np.int64,
+        )
+        spans = np.concatenate([spans, new])
+    return kept
 
 
 def _step_keys(cycle_of: np.ndarray, token: np.ndarray) -> np.ndarray:
@@ -418,7 +481,7 @@ def _choose_start(
     return int(step_values[best]), float(mean[best])
 
 
-def _best_template(
+def _templates(
     tokens: np.ndarray,
     stream_of: np.ndarray,
     context: np.ndarray,
@@ -426,7 +489,8 @@ def _best_template(
     min_instances: int,
     min_length: int,
     max_span: int,
-) -> _Template | None:
+) -> list[_Template]:
+    """Every anchor's template, best first (see `_rank`)."""
     values, counts = np.unique(tokens, return_counts=True)
     found = []
     for anchor in values[counts >= min_instances]:
@@ -447,11 +511,69 @@ def _best_template(
         )
         if template is not None:
             found.append(template)
+    return _rank(found)
+
+
+def _rank(found: list[_Template]) -> list[_Template]:
+    """Highest score first; near-ties go to the finer period (more cycles)."""
     if not found:
-        return None
-    best = max(t.score for t in found)
-    close = [t for t in found if t.score >= NEAR_TIE * best]
-    return max(close, key=lambda t: (t.n_good, t.score, -t.anchor))
+        return []
+    order = sorted(found, key=lambda t: (-t.score, -t.n_good, t.anchor))
+    best = order[0].score
+    close = [t for t in order if t.score >= NEAR_TIE * best]
+    first = max(close, key=lambda t: (t.n_good, t.score, -t.anchor))
+    return [first] + [t for t in order if t is not first]
+
+
+def _previous_core(keys: np.ndarray, window_of: np.ndarray, is_core: np.ndarray):
+    """Key of the last core event before each event in its window (-1 if none)."""
+    index = np.arange(keys.shape[0])
+    latest = np.maximum.accumulate(np.where(is_core, index, -1))
+    before = np.r_[-1, latest[:-1]]
+    window_start = np.searchsorted(window_of, window_of, side="left")
+    return np.where(before >= window_start, keys[np.maximum(before, 0)], -1)
+
+
+def _window_share(slots: np.ndarray, window_of: np.ndarray) -> dict[int, int]:
+    """In how many windows each slot value occurs."""
+    pairs = np.unique(np.stack([slots, window_of]), axis=1)
+    values, counts = np.unique(pairs[0], return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
+
+
+def _members(
+    keys: np.ndarray,
+    window_of: np.ndarray,
+    tokens: np.ndarray,
+    n_windows: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which window events are core steps, and which join the instance at all.
+
+    A core step is in at least `CORE_SHARE` of the windows and, in most of them,
+    follows the same core step: stray events (a scroll, a chat) are as frequent
+    but land anywhere. Other events join when the same token after the same core
+    step is seen in at least `OPTIONAL_SHARE` of windows (an optional step, a
+    retried login); the rest is noise.
+    """
+    unique, counts = np.unique(keys, return_counts=True)
+    candidate = np.isin(keys, unique[counts >= CORE_SHARE * n_windows])
+    previous = _previous_core(keys, window_of, candidate)
+    steady = np.zeros(keys.shape[0], dtype=bool)
+    if candidate.any():
+        pairs, seen = np.unique(
+            np.stack([keys[candidate], previous[candidate]]), axis=1, return_counts=True
+        )
+        modal = np.zeros(unique.shape[0], dtype=np.int64)
+        np.maximum.at(modal, np.searchsorted(unique, pairs[0]), seen)
+        ok = unique[modal >= STEADY_SHARE * counts]
+        steady = candidate & np.isin(keys, ok)
+    previous = _previous_core(keys, window_of, steady)
+    slots = tokens.astype(np.int64) * (int(keys.max()) + 2) + previous + 1
+    share = _window_share(slots[~steady], window_of[~steady]) if (~steady).any() else {}
+    needed = max(OPTIONAL_SHARE * n_windows, MIN_OPTIONAL)
+    frequent = [v for v, n in share.items() if n >= needed]
+    optional = np.isin(slots, np.asarray(frequent, dtype=np.int64))
+    return steady, steady | (optional & ~steady)
 
 
 def _instances(
@@ -462,11 +584,12 @@ def _instances(
     segment_of: np.ndarray,
     evidence: np.ndarray,
     context: np.ndarray,
+    taken: np.ndarray,
     *,
     min_instances: int,
     min_length: int,
     max_span: int,
-) -> list[np.ndarray]:
+) -> tuple[list[np.ndarray], list[int]]:
     """Rotate the template to its best start step and cut instances there."""
     positions, cycle_of = _expand(template.cycle_starts, template.cycle_ends)
     keys = _step_keys(cycle_of, tokens[positions])
@@ -486,6 +609,9 @@ def _instances(
     else:
         starts = np.sort(core_positions[core_keys == start_step])
 
+    starts = starts[~taken[starts]]
+    if starts.shape[0] < min_instances:
+        return [], []
     starts, ends = _cycles(starts, stream_of, max_span)
     # Never cross a hard cut: end the window at the first new segment.
     seg_end = np.r_[
@@ -494,27 +620,30 @@ def _instances(
     ends = np.minimum(ends, seg_end[np.searchsorted(seg_end, starts, side="right")])
     window_positions, window_of = _expand(starts, ends)
     keys = _step_keys(window_of, tokens[window_positions])
-    unique, counts = np.unique(keys, return_counts=True)
     n_windows = starts.shape[0]
-    core = unique[counts >= CORE_SHARE * n_windows]
-    allowed = unique[counts >= OPTIONAL_SHARE * n_windows]
-    if core.shape[0] < min_length:
-        return []
-    is_core = np.isin(keys, core)
-    is_allowed = np.isin(keys, allowed)
-    found = []
+    is_core, is_allowed = _members(
+        keys,
+        window_of,
+        tokens[window_positions],
+        n_windows,
+    )
+    n_core = np.unique(keys[is_core]).shape[0]
+    if n_core < min_length:
+        return [], []
+    found, window_ends = [], []
     for w in range(n_windows):
         lo = np.searchsorted(window_of, w, side="left")
         hi = np.searchsorted(window_of, w, side="right")
         core_here = np.flatnonzero(is_core[lo:hi])
-        if core_here.shape[0] < GOOD_CYCLE * core.shape[0]:
+        if core_here.shape[0] < GOOD_CYCLE * n_core:
             continue
-        members = np.flatnonzero(is_allowed[lo:hi])
+        members = np.flatnonzero(is_allowed[lo:hi] & ~taken[window_positions[lo:hi]])
         leading = np.cumprod(context[window_positions[lo + members]]).astype(bool)
         members = members[~leading]
         if members.shape[0] < min_length:
             continue
         found.append(free[window_positions[lo + members]])
+        window_ends.append(int(free[window_positions[hi - 1]]))
     if len(found) < min_instances:
-        return []
-    return found
+        return [], []
+    return found, window_ends
