@@ -12,6 +12,7 @@ from discover.render._html_data import (
     example_indices,
     flow_parts,
     safe_href,
+    scored_data_flow,
     step_positions,
     timestamp,
     token_label,
@@ -152,7 +153,21 @@ def _step_name(candidate: Candidate, index: int) -> str:
 
 
 def _data_flow_section(candidate: Candidate, context: EventContext) -> Markup:
-    links, hashed = data_flow(candidate, context)
+    n = len(candidate.routine.instances)
+    scored = scored_data_flow(candidate)
+    if scored is not None:
+        links = scored
+
+        def evidence(count: int) -> str:
+            return f" — {count} traced pastes in {n} instances"
+    else:
+        links, hashed = data_flow(candidate, context)
+
+        def evidence(count: int) -> str:
+            if not hashed:
+                return " — from step order"
+            return f" — traced in {count} of {n} instances"
+
     heading = tag("h3", None, "Data flow")
     if not links:
         return join(
@@ -165,12 +180,8 @@ def _data_flow_section(candidate: Candidate, context: EventContext) -> Markup:
                 ),
             ]
         )
-    n = len(candidate.routine.instances)
     items = []
     for source, sink, count in links:
-        evidence = (
-            f" — traced in {count} of {n} instances" if hashed else " — from step order"
-        )
         items.append(
             tag(
                 "li",
@@ -178,7 +189,7 @@ def _data_flow_section(candidate: Candidate, context: EventContext) -> Markup:
                 tag("bdi", None, _step_name(candidate, source)),
                 " → ",
                 tag("bdi", None, _step_name(candidate, sink)),
-                evidence,
+                evidence(count),
             )
         )
     note = "Labels only: the values themselves are masked and never shown."
@@ -302,6 +313,7 @@ def _score_section(candidate: Candidate) -> Markup:
         (str(k), v)
         for k, v in candidate.score.extra.items()
         if isinstance(v, (str, int, float, bool, list, tuple))
+        and not (k == "data_flow" and scored_data_flow(candidate) is not None)
     )
     if extra:
         parts.append(

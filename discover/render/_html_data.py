@@ -269,6 +269,32 @@ def data_flow(
     return inferred, False
 
 
+def scored_data_flow(candidate: Candidate) -> list[tuple[int, int, int]] | None:
+    """Copy-to-paste links counted by scoring (``Score.extra["data_flow"]``).
+
+    Returns ``(source step, sink step, links)`` with 0-based steps, or None when
+    scoring left no usable list, so reports agree with ``rank`` and ``show``.
+    """
+    raw = candidate.score.extra.get("data_flow")
+    if not isinstance(raw, (list, tuple)):
+        return None
+    n = len(candidate.routine.steps)
+    links = []
+    for item in raw:
+        try:
+            a, b, count = (
+                int(item["from_step"]),
+                int(item["to_step"]),
+                int(item["count"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not (1 <= a <= n and 1 <= b <= n):
+            return None
+        links.append((a - 1, b - 1, count))
+    return sorted(links, key=lambda link: (link[1], link[0]))
+
+
 def example_indices(n: int) -> list[int]:
     """Up to MAX_EXAMPLES instance indices spread from first to last."""
     if n <= MAX_EXAMPLES:

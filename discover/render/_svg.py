@@ -8,7 +8,6 @@ with :func:`tag`, which escapes attribute values and any child that is not alrea
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -117,15 +116,22 @@ def figure(caption: str, chart: Markup, note: str = "") -> Markup:
 
 
 def plain(value: object) -> str:
-    """Short readable text of a setting or figure."""
-    if isinstance(value, float):
-        return number(value, 4)
+    """Short readable text of a setting or figure.
+
+    >>> plain({"b": 0.25, "a": True}), plain([{"from": "A", "to": "B", "count": 3}])
+    ('a yes, b 0.25', 'A → B (3)')
+    """
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float):
+        return number(value, 4)
     if isinstance(value, (list, tuple)):
-        return ", ".join(plain(v) for v in value)
+        nested = any(isinstance(v, Mapping) for v in value)
+        return ("; " if nested else ", ").join(plain(v) for v in value)
     if isinstance(value, Mapping):
-        return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+        if {"from", "to", "count"} <= set(value):
+            return f"{value['from']} → {value['to']} ({value['count']})"
+        return ", ".join(f"{k} {plain(v)}" for k, v in sorted(value.items()))
     return str(value)
 
 

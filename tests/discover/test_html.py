@@ -529,3 +529,21 @@ def test_instances_whose_events_are_missing_still_render(fixture):
     assert offsets == ["+0 s", "+12 s"]  # the two Excel copies only
     assert section.xpath(".//ul[@class='data-flow']") == []
     assert len(section.xpath(".//svg[@class='chart']")) == 2
+
+
+def test_data_flow_prefers_the_links_scoring_counted(fixture):
+    # Reports must agree with `rank` and `show`, which print scoring's counts.
+    candidates, events = fixture
+    flows = [{"from_step": 4, "to_step": 5, "count": 40}]
+    extra = {**candidates[0].score.extra, "data_flow": flows}
+    scored = replace(candidates[0], score=replace(candidates[0].score, extra=extra))
+    doc = lxml.html.fromstring(render([scored, candidates[1]], events))
+    items = doc.xpath("//section[@id='cand-Cinv']//ul[@class='data-flow']/li")
+    assert [item.text_content() for item in items] == [
+        "step 4 (Excel: copy cell B) → step 5 (Chrome: paste Amount)"
+        " — 40 traced pastes in 48 instances"
+    ]
+    extra_rows = doc.xpath(
+        "//section[@id='cand-Cinv']//table[@class='extra']//th/text()"
+    )
+    assert extra_rows == ["idle_capped_gaps"]
