@@ -366,3 +366,22 @@ def test_the_policy_blocks_a_script_that_escaping_missed(browser, report_file):
     problems = browser.problems()
     assert len(problems) == 2
     assert all("Content Security Policy" in p for p in problems)
+
+
+def test_hostile_labels_do_not_break_the_layout(browser, tmp_path):
+    # 2,000-character names, markup, RTL overrides: all text, all within the page.
+    fixture = load_fixture_module()
+    candidates, events = fixture.build_fixture(labels=fixture.HOSTILE)
+    events = fixture.protect_events(events, secret=fixture.SECRET)
+    path = tmp_path / "hostile.html"
+    path.write_text(fixture.render(candidates, events), encoding="utf-8")
+    browser.open(path.as_uri())
+    overflowing = browser.evaluate(
+        """Array.from(document.querySelectorAll("body *"))
+            .filter((e) => !e.closest(".scroll"))
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth)
+            .map((e) => e.tagName)"""
+    )
+    assert overflowing == []
+    assert browser.evaluate("document.querySelectorAll('script').length") == 1
+    assert browser.problems() == []
