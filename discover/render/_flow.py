@@ -122,7 +122,22 @@ def flow_diagram(
     """Steps left to right in application swim lanes, variants as branches below.
 
     Dashed boxes are steps missing from some instances; a dot marks where a step's
-    value comes from (see :data:`SOURCE_COLORS`).
+    value comes from (see :data:`~discover.render.charts.SOURCE_COLORS`).
+
+    Parameters
+    ----------
+    name, title : str
+        ``data-chart`` name and ``<title>``.
+    lanes : sequence of str
+        Application names, one lane each, top to bottom.
+    steps : sequence of FlowNode
+        The canonical steps in order; ``lane`` indexes `lanes`.
+    branches : sequence of FlowBranch, default=()
+        Each drawn in its own row below the lanes.
+
+    Returns
+    -------
+    Markup
     """
     lane_w, top = 128.0, 8.0
     n = len(steps)

@@ -96,7 +96,26 @@ class Bar:
 def bar_chart(
     name: str, title: str, bars: Sequence[Bar], *, unit: str, digits: int = 1
 ) -> Markup:
-    """Horizontal bars, one per item, longest scale at the largest value."""
+    """Horizontal bars, one per item, the longest at the largest value.
+
+    Parameters
+    ----------
+    name : str
+        The ``data-chart`` name tests and styles find the chart by.
+    title : str
+        The chart's ``<title>`` (its accessible name).
+    bars : sequence of Bar
+        In display order, top first.
+    unit : str
+        Printed after each value ("h", "instances").
+    digits : int, default=1
+        Decimals of the printed values.
+
+    Returns
+    -------
+    Markup
+        One ``<svg class="chart">``.
+    """
     label_w = min(max((len(b.label) for b in bars), default=8), 34) * _CHAR_W + 12
     width, row, top = 760.0, 24.0, 8.0
     plot_w = width - label_w - 90
@@ -157,7 +176,21 @@ def scatter_chart(
     y_label: str,
     size_label: str,
 ) -> Markup:
-    """Bubbles on x in [0, 1] and y from 0; bubble area proportional to size."""
+    """Bubbles on x in [0, 1] and y from 0, bubble area proportional to size.
+
+    Parameters
+    ----------
+    name, title : str
+        ``data-chart`` name and ``<title>``.
+    points : sequence of Point
+        One bubble each; larger bubbles are drawn first so small ones stay on top.
+    x_label, y_label, size_label : str
+        Axis names, also used in each bubble's tooltip.
+
+    Returns
+    -------
+    Markup
+    """
     width, height = 760.0, 380.0
     left, right, top, bottom = 70.0, 30.0, 20.0, 50.0
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -228,7 +261,22 @@ def scatter_chart(
 def heatmap(
     name: str, title: str, labels: Sequence[str], counts: Sequence[Sequence[int]]
 ) -> Markup:
-    """Square matrix: row = from, column = to; shade by count (square-root scale)."""
+    """A square matrix, row = from and column = to, shaded by count.
+
+    Parameters
+    ----------
+    name, title : str
+        ``data-chart`` name and ``<title>``.
+    labels : sequence of str
+        Row and column names, in order.
+    counts : sequence of sequence of int
+        ``counts[i][j]`` moves from ``labels[i]`` to ``labels[j]``; the shade
+        follows the square root so that a few large counts do not hide the rest.
+
+    Returns
+    -------
+    Markup
+    """
     cell = 34.0
     label_w = min(max((len(s) for s in labels), default=4), 24) * _CHAR_W + 12
     top = label_w + 10
@@ -301,7 +349,21 @@ class Series:
 def small_multiples(
     name: str, title: str, days: Sequence[str], series: Sequence[Series]
 ) -> Markup:
-    """One row of day bars per series, each row scaled to its own maximum."""
+    """One row of day bars per series, each row scaled to its own maximum.
+
+    Parameters
+    ----------
+    name, title : str
+        ``data-chart`` name and ``<title>``.
+    days : sequence of str
+        Every day of the x axis (``YYYY-MM-DD``), including days without events.
+    series : sequence of Series
+        ``counts`` aligned with `days`.
+
+    Returns
+    -------
+    Markup
+    """
     label_w, band, gap = 250.0, 34.0, 8.0
     plot_w = 760.0 - label_w - 60
     width = label_w + plot_w + 60

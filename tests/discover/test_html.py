@@ -547,3 +547,33 @@ def test_data_flow_prefers_the_links_scoring_counted(fixture):
         "//section[@id='cand-Cinv']//table[@class='extra']//th/text()"
     )
     assert extra_rows == ["idle_capped_gaps"]
+
+
+def test_bar_chart_scales_bars_to_the_largest_value():
+    from discover.render.charts import Bar, bar_chart
+
+    svg = lxml.html.fromstring(
+        bar_chart(
+            "x", "Hours", [Bar("a", 10.0), Bar("b", 2.5), Bar("c", 0.0)], unit="h"
+        )
+    )
+    widths = [float(w) for w in svg.xpath("//rect/@width")]
+    assert widths[1] == pytest.approx(widths[0] / 4, abs=0.01)
+    assert widths[2] == 0.5  # a hairline, so a zero still shows
+    assert svg.xpath("//g[@class='bar']/title/text()") == [
+        "a: 10 h",
+        "b: 2.5 h",
+        "c: 0 h",
+    ]
+
+
+def test_heatmap_shades_cells_by_the_square_root_of_counts():
+    from discover.render.charts import heatmap
+
+    svg = lxml.html.fromstring(
+        heatmap("s", "Switches", ["A", "B"], [[0, 100], [25, 0]])
+    )
+    opacity = [float(o) for o in svg.xpath("//g[@class='cell']/rect/@fill-opacity")]
+    assert opacity == [1.0, 1.0, pytest.approx(0.12 + 0.88 * 0.5, abs=0.01), 1.0]
+    tips = svg.xpath("//g[@class='cell']/title/text()")
+    assert tips[1] == "A → B: 100 switches"
