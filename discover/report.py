@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,23 +10,10 @@ import numpy as np
 import pandas as pd
 
 from discover.config import SCORING_VERSION, Settings
-from discover.naming import scrub
 from discover.render import render_report
+from discover.render._redact import redact_candidates
 from discover.scoring import FORMULA, count_app_switches, top_switches
-from models import AppSwitch, Candidate, RankedReport, Step
-
-#: Step fields holding recorded UI text that can carry data (window titles such as
-#: "PO 4500078576 - ERP", link names such as "Invoice FA-2026-20070").
-SCRUBBED_STEP_FIELDS: tuple[str, ...] = (
-    "label",
-    "token",
-    "target_name",
-    "target_label",
-    "url",
-    "window",
-    "workbook",
-    "sheet",
-)
+from models import AppSwitch, Candidate, RankedReport
 
 #: Shown when value hashes use the built-in key (``discover/privacy.py``).
 DEFAULT_SECRET_NOTE = (
@@ -37,7 +23,6 @@ DEFAULT_SECRET_NOTE = (
 
 __all__ = [
     "DEFAULT_SECRET_NOTE",
-    "SCRUBBED_STEP_FIELDS",
     "build_report",
     "render_report",
     "report_from_analysis",
@@ -77,9 +62,9 @@ def build_report(
     Returns
     -------
     RankedReport
-        Candidates keep their scores; their steps' recorded text
-        (:data:`SCRUBBED_STEP_FIELDS`) and variant tokens have numbers of 4+
-        digits and e-mail addresses folded (``naming.scrub``), as such text can
+        Candidates keep their scores and ids; step text that changes from run
+        to run is dropped and numbers of 4+ digits and e-mail addresses are
+        folded (``render._redact.redact_candidate``), as recorded UI text can
         repeat the data a routine moves.
 
     Raises
@@ -104,29 +89,10 @@ def build_report(
         settings=settings.to_dict(),
         scoring_version=SCORING_VERSION,
         formula=FORMULA,
-        candidates=tuple(_scrub_candidate(c) for c in shown),
+        candidates=redact_candidates(shown, events),
         app_switches=tuple(AppSwitch(s["from"], s["to"], s["count"]) for s in switches),
         notes=tuple(notes),
     )
-
-
-def _scrub_candidate(candidate: Candidate) -> Candidate:
-    """The candidate with numbers and e-mails folded in its steps' recorded text."""
-    routine = candidate.routine
-    steps = tuple(_scrub_step(s) for s in routine.steps)
-    variants = tuple(
-        replace(v, tokens=tuple(scrub(t) for t in v.tokens)) for v in routine.variants
-    )
-    return replace(candidate, routine=replace(routine, steps=steps, variants=variants))
-
-
-def _scrub_step(step: Step) -> Step:
-    changes = {}
-    for name in SCRUBBED_STEP_FIELDS:
-        value = getattr(step, name)
-        if isinstance(value, str):
-            changes[name] = scrub(value)
-    return replace(step, **changes)
 
 
 def _event_counts(events: pd.DataFrame, timezone: str) -> dict[str, int]:

@@ -44,7 +44,15 @@ import pandas as pd
 
 from discover.config import SCORING_VERSION, BotSeconds, Settings
 from discover.naming import name_routine
-from models import RULE_BASED_ACTIONS, Candidate, Factor, Instance, Routine, Score
+from models import (
+    RULE_BASED_ACTIONS,
+    Candidate,
+    Factor,
+    Instance,
+    Routine,
+    Score,
+    Step,
+)
 
 _EQUATIONS = """\
 human_s(run)    = sum over the run's events after the first of
@@ -469,7 +477,7 @@ def _count_run(
     flows: Counter[tuple[int, int]],
 ) -> None:
     """Add one run's events to the tally and its copy -> paste links to `flows`."""
-    steps = _align(table.app[rows], table.action[rows], routine)
+    steps = align_steps(table.app[rows], table.action[rows], routine.steps)
     copied: dict[str, int | None] = {}
     for row, step in zip(rows, steps, strict=True):
         action = table.action[row]
@@ -491,9 +499,30 @@ def _count_run(
                 flows[(source, step)] += 1
 
 
-def _align(apps: np.ndarray, actions: np.ndarray, routine: Routine) -> list[int | None]:
-    """Step index of each event: greedy in-order match on (app, action), else None."""
-    keys = [(s.app, s.action) for s in routine.steps]
+def align_steps(
+    apps: Sequence[str], actions: Sequence[str], steps: Sequence[Step]
+) -> list[int | None]:
+    """Step index of each event of a run: greedy in-order match on (app, action).
+
+    Parameters
+    ----------
+    apps, actions : sequence of str
+        App and action of each event of the run, in time order.
+    steps : sequence of Step
+        The routine's canonical steps.
+
+    Returns
+    -------
+    list of int or None
+        0-based step index per event; None for an event no later step matches.
+
+    Examples
+    --------
+    >>> steps = [Step("Excel", "copy", "c"), Step("SAP", "paste", "p")]
+    >>> align_steps(["Excel", "Slack", "SAP"], ["copy", "type", "paste"], steps)
+    [0, None, 1]
+    """
+    keys = [(s.app, s.action) for s in steps]
     out: list[int | None] = []
     start = 0
     for app, action in zip(apps, actions, strict=True):

@@ -9,7 +9,8 @@ import pandas as pd
 
 from discover.config import Settings
 from discover.render._format import number, plain, recorded
-from discover.scoring import bot_seconds, format_seconds
+from discover.render._redact import redact_candidate
+from discover.scoring import align_steps, bot_seconds, format_seconds
 from models import Candidate, Instance, Step, Variant
 
 #: Example runs shown (the first ones by start time).
@@ -47,13 +48,16 @@ def render_detail(
         Plain text, newline-ended. Values typed or copied never appear.
     """
     scoring = settings.scoring
+    candidate = redact_candidate(candidate, events)
     by_id = events.set_index(events["event_id"].astype(str), drop=False)
     sections = [
         _header(candidate),
         _steps(candidate.routine.steps),
         _variants(candidate.routine.variants, candidate.routine.steps),
         _data_flow(candidate),
-        _examples(candidate.routine.instances, by_id, settings),
+        _examples(
+            candidate.routine.instances, candidate.routine.steps, by_id, settings
+        ),
         _score(candidate, scoring.hourly_cost, scoring.working_days_per_month),
     ]
     return "\n\n".join(s for s in sections if s) + "\n"
@@ -172,7 +176,10 @@ def _data_flow(candidate: Candidate) -> str:
 
 
 def _examples(
-    instances: Sequence[Instance], by_id: pd.DataFrame, settings: Settings
+    instances: Sequence[Instance],
+    steps: Sequence[Step],
+    by_id: pd.DataFrame,
+    settings: Settings,
 ) -> str:
     scoring = settings.scoring
     chosen = sorted(instances, key=lambda i: (i.start_ns, i.instance_id))[:N_EXAMPLES]
@@ -200,19 +207,22 @@ def _examples(
     if first_events is not None:
         lines += ["", f"Events of {chosen[0].instance_id} (seconds from its start)"]
         t0 = first_events["ts"].iloc[0]
+        found = iter(
+            align_steps(
+                first_events["app"].astype(str).tolist(),
+                first_events["action"].astype(str).tolist(),
+                steps,
+            )
+        )
         for _, event in first_events.iterrows():
             offset = (event["ts"] - t0).total_seconds()
-            target = next(
-                (
-                    f"{c.removeprefix('target_')}={recorded(event[c])[:40]}"
-                    for c in _TARGET_COLUMNS
-                    if isinstance(event[c], str)
-                ),
-                "no target",
-            )
+            k = next(found)
+            # The step's (redacted) target, not the event's: an event's own text
+            # can be this run's data (a mail subject, a customer's name).
+            where = f"step {k + 1}; {_target(steps[k])}" if k is not None else "no step"
             lines.append(
                 f"  +{offset:7.1f}  {plain(event['app'])}: {event['action']}  "
-                f"[{target}]  {event['event_id']}"
+                f"[{where}]  {event['event_id']}"
             )
     return "\n".join(lines)
 

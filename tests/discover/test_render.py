@@ -369,7 +369,7 @@ def test_detail_shows_steps_variants_flow_examples_and_breakdown():
         "  R1.1  u1  2026-03-02 09:00:00 UTC  45 s by hand, 1.3 s by a bot, "
         "4 events, variant 1"
     ) in text
-    assert "  +   30.0  Chrome: type  [name=IBAN]  u1.jsonl:3" in text
+    assert "  +   30.0  Chrome: type  [step 3; name=IBAN]  u1.jsonl:3" in text
     assert "  runs per month  42.0 = 2.00 runs a day x 21 working days" in text
     assert "    traced_values   0.50 x 0.2  10 of 20 entered values" in text
 
@@ -442,3 +442,43 @@ def test_detail_lists_ten_variants_then_sums_the_rest():
     )
     assert "   2. <1% (1 run): adds Chrome: key k0" in lines
     assert "  ... and 2 more variants with 2 runs" in lines
+
+
+COMPANIES = ("Bluefin Textil KG", "Alpen Medical AG", "Kranich Elektro KG")
+
+
+def test_text_that_changes_from_run_to_run_is_left_out_of_reports():
+    events, routine = recording()
+    # Each run pastes under a mail whose subject names a different company.
+    pastes = events.index[events["action"] == "paste"]
+    subjects = [COMPANIES[n % 3] for n in range(len(pastes))]
+    events.loc[pastes, "window"] = [f"Neue Bankverbindung {c}" for c in subjects]
+    paste = routine.steps[1]
+    paste = Step(
+        **{
+            **paste.to_dict(),
+            "window": "Neue Bankverbindung Bluefin Textil KG",
+            "target_label": "Bluefin Textil KG",
+            "label": "Chrome: paste into 'Bluefin Textil KG'",
+        }
+    )
+    routine = Routine(
+        "R1",
+        (routine.steps[0], paste, *routine.steps[2:]),
+        routine.instances,
+        routine.variants,
+    )
+    settings = load_settings()
+    candidates = score_routines([routine], events, settings)
+    report = build_report(candidates, events, settings)
+    step = report.candidates[0].routine.steps[1]
+    assert (step.window, step.target_label, step.label) == (
+        None,
+        None,
+        "Chrome: paste into",
+    )
+    assert step.target_name == "Name"  # the same in every run: UI, kept
+    outputs = all_outputs(report, candidates, events, settings)
+    for name, output in outputs.items():
+        assert not any(company in output for company in COMPANIES), name
+    assert "   2. Chrome: paste into  [paste in Chrome; name=Name]" in outputs["detail"]
