@@ -79,7 +79,9 @@ _KNOWN_KEYS = frozenset(
     | {"insert"}
     | {f"f{n}" for n in range(1, 13)}
 )
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+# "B7", "$B$7", or "B" alone: routines keep only the column when rows vary by run.
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})(?:\$?([0-9]{1,7}))?$")
+DEFAULT_FIRST_ROW = 2  # row 1 holds the headers
 # Words no variable may be named in at least one target (VB.NET in UiPath, PAD's
 # Robin, JavaScript in TagUI, Robot's FOR/IN syntax).
 _RESERVED = frozenset(
@@ -204,11 +206,12 @@ def parse_keys(text: str | None) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _split_cell(cell: str | None) -> tuple[str, int] | None:
+def _split_cell(cell: str | None) -> tuple[str, int | None] | None:
     match = _CELL.match(cell or "")
     if match is None:
         return None
-    return match.group(1).upper(), int(match.group(2))
+    row = match.group(2)
+    return match.group(1).upper(), None if row is None else int(row)
 
 
 def _column_number(letters: str) -> int:
@@ -374,10 +377,10 @@ class _PlanBuilder:
             if (s.workbook, s.sheet) == (first.workbook, first.sheet)
         ]
         letters = sorted({_column_number(c[0]) for _, c in same})
-        rows = {c[1] for _, c in same}
+        rows = {c[1] for _, c in same if c[1] is not None}
         consecutive = (
             len(same) >= 2
-            and len(rows) == 1
+            and len(rows) <= 1
             and letters == list(range(letters[0], letters[0] + len(letters)))
         )
         if not (self.candidate.routine.loop or consecutive):
@@ -388,15 +391,21 @@ class _PlanBuilder:
             name = self._column_name(steps, index, cell[0], used)
             used.add(name)
             number = _column_number(cell[0])
-            self.columns[index] = Column(name, cell[0], number - lowest)
-        first_row = min(rows)
+            header = steps[index].target_label or None
+            self.columns[index] = Column(name, cell[0], number - lowest, header)
+        first_row = min(rows) if rows else DEFAULT_FIRST_ROW
         columns = sorted(self.columns.values(), key=lambda c: (c.index, c.name))
         unique = tuple({c.letter: c for c in columns}.values())
         sheet = first.sheet or "Sheet1"
         todo = (
-            f"Column names are guessed from the fields the cells were pasted into; "
-            f"rename them to the header row of sheet {sheet}."
+            f"Column names come from the recorded headers or the fields the cells "
+            f"were pasted into; match them to the header row of sheet {sheet}."
         )
+        if not rows:
+            todo += (
+                " The recording keeps no row numbers: data assumed from row "
+                f"{first_row}."
+            )
         self.todos.append(todo)
         return ReadRange(
             app=self.app_keys[first.app],
@@ -413,7 +422,8 @@ class _PlanBuilder:
         self, steps: tuple[Step, ...], index: int, letter: str, used: set[str]
     ) -> str:
         name = f"col_{letter.lower()}"
-        for later in steps[index + 1 :]:
+        header = steps[index].target_label  # recorders label a cell by its header
+        for later in () if header else steps[index + 1 :]:
             if later.action in ("copy", "cut"):
                 break
             if later.action in ("paste", "type", "edit_cell") and (
@@ -421,6 +431,8 @@ class _PlanBuilder:
             ):
                 name = identifier(_target_label(later), name)
                 break
+        if header:
+            name = identifier(header, name)
         base, n = name, 2
         while name in used:
             name, n = f"{base}_{n}", n + 1
@@ -433,11 +445,15 @@ class _PlanBuilder:
         cell = _split_cell(step.cell)
         if technology == "spreadsheet" and cell is not None:
             sheet = step.sheet or "Sheet1"
-            selectors = (
-                Selector("sheet", sheet),
-                Selector("cell", f"{cell[0]}{cell[1]}"),
-            )
-            return Target(key, technology, label, step.target_role, selectors, False)
+            row = cell[1] or DEFAULT_FIRST_ROW
+            selectors = (Selector("sheet", sheet), Selector("cell", f"{cell[0]}{row}"))
+            if cell[1] is None:
+                self.todos.append(
+                    f"Which row of column {cell[0]}? The recording keeps no row "
+                    f"number; row {row} assumed."
+                )
+            guessed = cell[1] is None
+            return Target(key, technology, label, step.target_role, selectors, guessed)
         if technology == "spreadsheet":
             technology = "desktop"  # Excel's ribbon and dialogs are UIA elements
         pairs = [

@@ -205,7 +205,8 @@ class XamlWriter(PlanVisitor):
 
     def expression(self, source: ValueSource) -> str:
         if source.kind == "column":
-            return f"[{self.row}({vb_string(source.name)}).ToString]"
+            key = self.plan.column(source.name).key
+            return f"[{self.row}({vb_string(key)}).ToString]"
         return self.variable_text(source.name)
 
     def variable_text(self, name: str) -> str:
@@ -377,7 +378,8 @@ class XamlWriter(PlanVisitor):
             to.text = f"[{step.variable}]"
             value = self.sub(self.sub(assign, None, "Assign.Value"), None, "InArgument")
             value.set(_q("x", "TypeArguments"), "x:String")
-            value.text = f"[{self.row}({vb_string(step.column)}).ToString]"
+            key = self.plan.column(step.column).key
+            value.text = f"[{self.row}({vb_string(key)}).ToString]"
             return
         target = step.target
         if target.technology == "spreadsheet":

@@ -171,7 +171,7 @@ class _RobinWriter(PlanVisitor):
 
     def value(self, source: ValueSource) -> str:
         if source.kind == "column":
-            return f"{self.row}['{source.name}']"
+            return f"{self.row}['{robin_key(self.plan.column(source.name).key)}']"
         return f"$'''%{source.name}%'''"
 
     def browser(self, app_key: str) -> str:
@@ -417,7 +417,8 @@ class _RobinWriter(PlanVisitor):
 
     def visit_copy_to_variable(self, step: CopyToVariable) -> None:
         if step.column is not None:
-            self.emit(f"SET {step.variable} TO {self.row}['{step.column}']")
+            key = robin_key(self.plan.column(step.column).key)
+            self.emit(f"SET {step.variable} TO {self.row}['{key}']")
             return
         target = step.target
         self.todo_target(target)

@@ -180,13 +180,18 @@ class _TasksWriter(PlanVisitor):
         self.plan = plan
         self.lines: list[str] = []
         self.depth = 1
-        technologies = {a.technology for a in plan.apps}
+        technologies = set()
         for step in _walk(plan.steps):
             target = getattr(step, "target", None)
-            if isinstance(target, Target) and target.technology == "spreadsheet":
+            if isinstance(target, Target):
+                technologies.add(target.technology)
+            elif isinstance(step, ReadRange):
                 technologies.add("spreadsheet")
-            if isinstance(step, ReadRange):
-                technologies.add("spreadsheet")
+            elif isinstance(step, (UseBrowser, Navigate)):
+                technologies.add("browser")
+            elif isinstance(step, (OpenApp, AttachWindow, Hotkey)):
+                browser = plan.app(step.app).technology == "browser"
+                technologies.add("browser" if browser else "desktop")
         self.libraries = [LIBRARIES[t] for t in LIBRARIES if t in technologies]
         self.opened: set[str] = set()
         self.loop_row = "row"
@@ -210,7 +215,7 @@ class _TasksWriter(PlanVisitor):
 
     def value(self, source: ValueSource) -> str:
         if source.kind == "column":
-            return f"${{{self.loop_row}}}[{source.name}]"
+            return f"${{{self.loop_row}}}[${{column_{source.name}}}]"
         return f"${{{source.name}}}"
 
     def text(self) -> str:
@@ -242,6 +247,12 @@ class _TasksWriter(PlanVisitor):
                 path = "${CURDIR}${/}devdata${/}" + robot_cell(name)
                 self.lines.append(f"# TODO copy {robot_comment(name)} into devdata/")
                 self.lines.append(f"{_workbook_variable(app.key)}    {path}")
+        for step in plan.steps:
+            if isinstance(step, ReadRange):
+                for column in step.columns:
+                    # row keys are header texts; a variable keeps them escapable
+                    key = robot_cell(column.key)
+                    self.lines.append(f"${{column_{column.name}}}    {key}")
         for variable in plan.variables:
             if variable.kind == "input":
                 self.lines.append(
@@ -346,7 +357,8 @@ class _TasksWriter(PlanVisitor):
     def visit_copy_to_variable(self, step: CopyToVariable) -> None:
         out = f"${{{step.variable}}}="
         if step.column is not None:
-            self.emit(out, "Set Variable", f"${{{self.loop_row}}}[{step.column}]")
+            key = f"${{{self.loop_row}}}[${{column_{step.column}}}]"
+            self.emit(out, "Set Variable", key)
             return
         target = step.target
         self.todo_target(target)

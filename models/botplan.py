@@ -108,11 +108,21 @@ class Variable:
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A spreadsheet column read into a table: name, letter and 0-based index."""
+    """A spreadsheet column read into a table: name, letter and 0-based index.
+
+    ``name`` is an identifier (variables are named after it); ``header`` is the
+    header text as recorded, used to look the column up in a row when known.
+    """
 
     name: str
     letter: str
     index: int
+    header: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The text a row is indexed by: the recorded header, else the name."""
+        return self.header if self.header else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +416,15 @@ class BotPlan:
             keep_values=bool(data.get("keep_values", False)),
             evidence=None if evidence is None else Evidence.from_dict(evidence),
         )
+
+    def column(self, name: str) -> Column:
+        """Return the column called `name` from the plan's ReadRange steps."""
+        for step in self.steps:
+            if isinstance(step, ReadRange):
+                for column in step.columns:
+                    if column.name == name:
+                        return column
+        raise KeyError(f"plan {self.plan_id!r} reads no column {name!r}")
 
     def variable(self, name: str) -> Variable:
         """Return the variable called `name`; ``KeyError`` when it is not declared."""

@@ -263,9 +263,55 @@ def test_cell_written_inside_a_row_loop_gets_a_todo():
         value_source="typed",
     )
     steps = (*candidate.routine.steps, write)
-    plan = build_plan(replace(candidate, routine=replace(candidate.routine, steps=steps)))
+    plan = build_plan(
+        replace(candidate, routine=replace(candidate.routine, steps=steps))
+    )
     last = plan.steps[-1].body[-1]
     assert isinstance(last, TypeText) and last.target.technology == "spreadsheet"
     assert "Writes cell F2 on every row: make it relative to the current row." in (
         plan.todos
+    )
+
+
+def test_column_only_cells_with_header_labels_loop_over_rows():
+    # The routine builder keeps only the column letter when rows vary by run, and
+    # recorders label a copied cell with its header (as in sample_sessions).
+    candidate = load("C-0001")
+    headers = {"A": "Customer no", "B": "Total", "C": "IBAN", "D": "Mail", "E": "Due"}
+    steps = tuple(
+        replace(s, cell=s.cell[0], target_label=headers[s.cell[0]])
+        if s.app == "Excel" and s.cell
+        else s
+        for s in candidate.routine.steps
+    )
+    plan = build_plan(
+        replace(candidate, routine=replace(candidate.routine, steps=steps, loop=False))
+    )
+    read = plan.steps[0]
+    assert isinstance(read, ReadRange)
+    assert [(c.name, c.letter) for c in read.columns] == [
+        ("customer_no", "A"),
+        ("total", "B"),
+        ("iban", "C"),
+        ("mail", "D"),
+        ("due", "E"),
+    ]
+    assert [c.key for c in read.columns] == list(headers.values())
+    assert (read.first_row, read.has_headers) == (2, True)
+    assert read.todo.endswith("data assumed from row 2.")
+
+
+def test_column_only_cell_outside_a_loop_is_a_guessed_cell():
+    candidate = load("C-0001")
+    steps = tuple(
+        replace(s, cell="A") if s.cell else s for s in candidate.routine.steps[:7]
+    )
+    plan = build_plan(
+        replace(candidate, routine=replace(candidate.routine, steps=steps, loop=False))
+    )
+    target = plan.steps[0].target
+    assert target.guessed and target.selector("cell").value == "A2"
+    assert (
+        "Which row of column A? The recording keeps no row number; row 2 assumed."
+        in (plan.todos)
     )

@@ -73,6 +73,8 @@ def hostile_candidate(candidate: Candidate, text: str) -> Candidate:
             )
             if getattr(step, name) is not None
         }
+        if step.cell:  # a copied cell's label is its column header
+            fields["target_label"] = f"{text} {number}"
         steps.append(
             replace(
                 step,
@@ -153,6 +155,10 @@ def all_steps_plan(label: str = "Field") -> BotPlan:
             OpenApp("web"),
             ForEachRow("rows", "row", loop_body),
             TypeText(cell, ValueSource("variable", "first")),
+            AttachWindow("sheet"),
+            Click(
+                Target("sheet", "desktop", label, "button", (Selector("name", label),))
+            ),
             ManualStep(f"drag {label}", f"TODO {label}"),
             Wait(2, ""),
         ),

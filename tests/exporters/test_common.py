@@ -158,3 +158,25 @@ def test_unknown_step_raises_unsupported_step(target):
     plan = replace(all_steps_plan(), steps=(Teleport("mars"),))
     with pytest.raises(UnsupportedStep, match=r"cannot render a Teleport step"):
         RENDERERS[target](plan)
+
+
+def header_plan(candidates):
+    candidate = candidates[0]
+    steps = tuple(
+        replace(s, target_label=f"{s.cell[0]} 'Nr' \"x\"") if s.cell else s
+        for s in candidate.routine.steps
+    )
+    return build_plan(
+        replace(candidate, routine=replace(candidate.routine, steps=steps))
+    )
+
+
+def test_rows_are_looked_up_by_recorded_header_text(candidates):
+    plan = header_plan(candidates)
+    assert plan.column("a_nr_x").key == "A 'Nr' \"x\""
+    tasks = robot.render_tasks(plan)
+    assert "${column_a_nr_x}    A 'Nr' \"x\"" in tasks
+    assert "    ${a_nr_x}=    Set Variable    ${row}[${column_a_nr_x}]" in tasks
+    assert '[row("A \'Nr\' ""x""").ToString]' in uipath.render_xaml(plan)
+    assert "SET a_nr_x TO row['A \\'Nr\\' \"x\"']" in power_automate.render_flow(plan)
+    assert "    a_nr_x = rows[n][0]" in tagui.render_flow(plan)

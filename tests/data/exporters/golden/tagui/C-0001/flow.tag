@@ -1,10 +1,10 @@
 // Bot skeleton exported by deskmine for C-0001: Copy customers from Excel into the CRM form
-// TODO Column names are guessed from the fields the cells were pasted into; rename them to the header row of sheet Customers.
+// TODO Column names come from the recorded headers or the fields the cells were pasted into; match them to the header row of sheet Customers.
 // TODO Re-indicate 'E-mail' in Chrome: no stable selector.
 // TODO Provide in_comment: the recording typed it by hand into 'Comment'.
 // TODO set in_comment: value typed into Comment
 in_comment = ""
-// TODO Column names are guessed from the fields the cells were pasted into; rename them to the header row of sheet Customers.
+// TODO Column names come from the recorded headers or the fields the cells were pasted into; match them to the header row of sheet Customers.
 // TODO set the last row: rows 2 to 1001 are read; columns A=customer, B=amount, C=iban, D=e_mail, E=due_date
 rows = [customers.xlsx]Customers!A2:E1001
 https://crm.example.test/customers/new?ref=&token=
