@@ -37,11 +37,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from discover.errors import ConfigError, InputError, InvalidEventsError
-from discover.readers._common import Batch, ReadOptions, Source
+from discover.readers._batch import TRUTH_KEYS, Batch
+from discover.readers._common import ReadOptions, Source
 from discover.readers._detect import detect_format
 from discover.readers.action_logger import read_action_logger
 from discover.readers.cpn import read_cpn_csv
@@ -50,7 +50,7 @@ from discover.readers.mapped_csv import check_column_map, read_mapped_csv
 from discover.readers.native_csv import read_native_csv
 from discover.readers.tockler import read_tockler
 from discover.readers.xes import read_xes
-from models import EVENT_COLUMNS, conform_event_table, sort_events
+from models import conform_event_table, empty_event_table, sort_events
 
 __all__ = ["FORMATS", "ReadResult", "detect_format", "read_events", "validate_events"]
 
@@ -384,41 +384,29 @@ def _assemble(
     errors: list[InputError],
     formats: dict[str, str],
 ) -> ReadResult:
-    rows: list[dict] = []
-    truth: dict[str, tuple[str, str]] = {}
-    first_seen: dict[str, tuple[str, int]] = {}
+    frames = [frame for _, batch in batches for frame in batch.frames]
+    if frames:
+        table = pd.concat(frames, ignore_index=True)
+    else:
+        table = empty_event_table()
+    duplicates = _duplicate_errors(table)
     for source, batch in batches:
-        file_errors = sorted(batch.errors, key=lambda e: e.line)
-        for i, row in enumerate(batch.rows):
-            event_id = row["event_id"]
-            if event_id in first_seen:
-                where = "{}:{}".format(*first_seen[event_id])
-                reason = f"duplicate event id {event_id!r} (first at {where})"
-                file_errors.append(
-                    InputError(source.display, row["line"], "event_id", reason)
-                )
-                continue
-            first_seen[event_id] = (source.display, row["line"])
-            row["source"] = source.display  # the file as listed in ReadResult.files
-            rows.append(row)
-            if batch.truth is not None:
-                truth[event_id] = batch.truth[i]
-        errors.extend(sorted(file_errors, key=lambda e: e.line))
-    events = sort_events(conform_event_table(_frame(rows)))
-    truth_frame = None
-    if truth:
-        ids = [e for e in events["event_id"].tolist() if e in truth]
-        truth_frame = pd.DataFrame(
-            {
-                "event_id": ids,
-                "routine": [truth[e][0] for e in ids],
-                "instance": [truth[e][1] for e in ids],
-            },
-            dtype=object,
+        mine = batch.errors + duplicates.get(source.display, [])
+        errors.extend(sorted(mine, key=lambda e: e.line))
+    table = table.drop_duplicates("event_id", keep="first")
+    truth = None
+    if TRUTH_KEYS[0] in table.columns:
+        known = table[TRUTH_KEYS[0]].notna()
+        truth = table.loc[known, ["event_id", *TRUTH_KEYS]].rename(
+            columns=dict(zip(TRUTH_KEYS, ("routine", "instance"), strict=True))
         )
+    events = sort_events(conform_event_table(table))
+    if truth is not None:
+        order = events[["event_id"]].merge(truth, on="event_id", how="inner")
+        truth = order.astype(object).reset_index(drop=True)
     return ReadResult(
         events=events,
-        truth=truth_frame,
+        truth=truth,
         errors=tuple(errors),
         files=tuple(s.display for s, _ in batches),
         n_lines=sum(b.n_lines for _, b in batches),
@@ -426,10 +414,18 @@ def _assemble(
     )
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    if not rows:
-        return pd.DataFrame({c: [] for c in EVENT_COLUMNS})
-    frame = pd.DataFrame(rows).reindex(columns=list(EVENT_COLUMNS))
-    times = np.array([row["ts"] for row in rows], dtype="datetime64[ns]")
-    frame["ts"] = pd.to_datetime(times, utc=True)
-    return frame
+def _duplicate_errors(table: pd.DataFrame) -> dict[str, list[InputError]]:
+    repeated = table["event_id"].duplicated(keep="first")
+    if not repeated.any():
+        return {}
+    first = table.loc[~repeated].set_index("event_id")[["source", "line"]]
+    found: dict[str, list[InputError]] = {}
+    for event_id, path, line in table.loc[
+        repeated, ["event_id", "source", "line"]
+    ].itertuples(index=False):
+        where = f"{first.at[event_id, 'source']}:{first.at[event_id, 'line']}"
+        reason = f"duplicate event id {event_id!r} (first at {where})"
+        found.setdefault(path, []).append(
+            InputError(path, int(line), "event_id", reason)
+        )
+    return found

@@ -11,7 +11,7 @@ import difflib
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +52,6 @@ class ReadOptions:
     encoding: str | None = None  # None: UTF-8 (BOM accepted) or UTF-16 with a BOM
     column_map: dict[str, str] | None = None  # event field -> column (mapped_csv)
     timezone: str | None = None  # zone of times recorded without one; None = UTC
-
-
-@dataclass
-class Batch:
-    """What one file gave: event rows, optional truth, errors, data lines seen."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    truth: list[tuple[str, str]] | None = None  # (routine, instance) per row
-    errors: list[InputError] = field(default_factory=list)
-    n_lines: int = 0
 
 
 def quote(text: Any, limit: int = 60) -> str:
@@ -227,54 +217,3 @@ def parse_timestamps(
         times[naive] = local.dt.tz_convert("UTC")
     ok = shaped & times.notna().to_numpy()
     return times.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), ok
-
-
-def finish_timestamps(
-    batch: Batch,
-    source: Source,
-    field: str = "ts",
-    timezone: str | None = None,
-    day_first: bool = False,
-) -> None:
-    """Parse every row's ``ts`` in one pass; drop rows whose time is not valid."""
-    if not batch.rows:
-        return
-    times, ok = parse_timestamps(
-        [row["ts"] for row in batch.rows], timezone=timezone, day_first=day_first
-    )
-    kept: list[dict[str, Any]] = []
-    kept_truth: list[tuple[str, str]] = []
-    for i, row in enumerate(batch.rows):
-        if ok[i]:
-            row["ts"] = times[i]
-            kept.append(row)
-            if batch.truth is not None:
-                kept_truth.append(batch.truth[i])
-        else:
-            reason = f"not an ISO 8601 time: {quote(row['ts'])}"
-            batch.errors.append(InputError(source.display, row["line"], field, reason))
-    batch.rows = kept
-    if batch.truth is not None:
-        batch.truth = kept_truth
-
-
-def fill_users(rows: list[dict[str, Any]], default: str = "unknown") -> None:
-    """Give rows without a user the previous row's user (else the next one's).
-
-    One recorder runs on one desktop, so a system event without a user (a
-    clipboard change) belongs to whoever acted just before it.
-    """
-    last = None
-    pending: list[dict[str, Any]] = []
-    for row in rows:
-        if row.get("user"):
-            last = row["user"]
-            for early in pending:
-                early["user"] = last
-            pending.clear()
-        elif last is not None:
-            row["user"] = last
-        else:
-            pending.append(row)
-    for early in pending:
-        early["user"] = default

@@ -10,16 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from discover.errors import InputError
-from discover.readers._common import (
-    Batch,
-    ReadOptions,
-    Source,
-    fill_users,
-    finish_timestamps,
-    quote,
-    suggest,
-)
+from discover.readers._batch import Batch
+from discover.readers._common import ReadOptions, Source, quote, suggest
 from discover.readers._csv import has_truth, open_records, truth_of
 
 #: Every eventType seen in the public Action Logger-family logs (Leno SR/RT raw and
@@ -225,11 +217,17 @@ def read_action_logger(source: Source, options: ReadOptions) -> Batch:
         Valid rows (``ts`` parsed), truth when present, errors, data records seen.
     """
     names, records = open_records(source, options.encoding)
-    batch = Batch(truth=[] if has_truth(names) else None)
+    batch = Batch(
+        source,
+        ts_field="timeStamp",
+        timezone=options.timezone,
+        fill_users=True,
+        truth=has_truth(names),
+    )
     for column in ("eventType", "timeStamp"):
         if column not in names:
             reason = f"missing column; an Action Logger header has {column}"
-            batch.errors.append(InputError(source.display, 1, column, reason))
+            batch.error(1, column, reason)
     if batch.errors:
         return batch
     for record in records:
@@ -240,11 +238,7 @@ def read_action_logger(source: Source, options: ReadOptions) -> Batch:
         event_id = f"{source.name}:{record.line}"
         row = map_record(record.fields, event_id, source.name, record.line)
         if isinstance(row, tuple):
-            batch.errors.append(InputError(source.display, record.line, *row))
+            batch.error(record.line, *row)
             continue
-        batch.rows.append(row)
-        if batch.truth is not None:
-            batch.truth.append(truth_of(record.fields))
-    fill_users(batch.rows)
-    finish_timestamps(batch, source, field="timeStamp", timezone=options.timezone)
-    return batch
+        batch.add(row, truth_of(record.fields) if batch.has_truth else None)
+    return batch.finish()

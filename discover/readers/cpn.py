@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from discover.errors import InputError
-from discover.readers._common import (
-    Batch,
-    ReadOptions,
-    Source,
-    fill_users,
-    finish_timestamps,
-)
+from discover.readers._batch import Batch
+from discover.readers._common import ReadOptions, Source
 from discover.readers._csv import has_truth, open_records, truth_of
 from discover.readers.action_logger import map_event_type, unknown_type_reason
 
@@ -83,11 +77,17 @@ def read_cpn_csv(source: Source, options: ReadOptions) -> Batch:
         Valid rows (``ts`` parsed), truth, errors and the number of data records.
     """
     names, records = open_records(source, options.encoding)
-    batch = Batch(truth=[] if has_truth(names) else None)
+    batch = Batch(
+        source,
+        ts_field="timeStamp",
+        timezone=options.timezone,
+        fill_users=True,
+        truth=has_truth(names),
+    )
     for column in ("eventType", "timeStamp", "source"):
         if column not in names:
             reason = f"missing column; a CPN log header has {column}"
-            batch.errors.append(InputError(source.display, 1, column, reason))
+            batch.error(1, column, reason)
     if batch.errors:
         return batch
     for record in records:
@@ -98,11 +98,7 @@ def read_cpn_csv(source: Source, options: ReadOptions) -> Batch:
         event_id = f"{source.name}:{record.line}"
         row = map_fields(record.fields, event_id, source.name, record.line)
         if isinstance(row, tuple):
-            batch.errors.append(InputError(source.display, record.line, *row))
+            batch.error(record.line, *row)
             continue
-        batch.rows.append(row)
-        if batch.truth is not None:
-            batch.truth.append(truth_of(record.fields))
-    fill_users(batch.rows)
-    finish_timestamps(batch, source, field="timeStamp", timezone=options.timezone)
-    return batch
+        batch.add(row, truth_of(record.fields) if batch.has_truth else None)
+    return batch.finish()

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import json
 
-from discover.errors import InputError
 from discover.readers import _native
-from discover.readers._common import (
-    Batch,
-    ReadOptions,
-    Source,
-    finish_timestamps,
-    iter_lines,
-)
+from discover.readers._batch import Batch
+from discover.readers._common import ReadOptions, Source, iter_lines
 
 
 def _no_constants(name: str) -> None:
@@ -34,7 +28,7 @@ def read_jsonl(source: Source, options: ReadOptions) -> Batch:
     Batch
         Valid rows (``ts`` parsed), the errors, and the number of non-empty lines.
     """
-    batch = Batch()
+    batch = Batch(source, timezone=options.timezone)
     decoder = json.JSONDecoder(parse_constant=_no_constants)
     for line_no, text, error in iter_lines(source, options.encoding):
         if error is not None:
@@ -49,21 +43,17 @@ def read_jsonl(source: Source, options: ReadOptions) -> Batch:
         except json.JSONDecodeError as exc:
             where = "column" if exc.msg.endswith(" at") else "at column"
             reason = f"truncated or malformed JSON: {exc.msg} {where} {exc.colno}"
-            batch.errors.append(InputError(source.display, line_no, "json", reason))
+            batch.error(line_no, "json", reason)
             continue
         except ValueError as exc:
-            reason = f"malformed JSON: {exc}"
-            batch.errors.append(InputError(source.display, line_no, "json", reason))
+            batch.error(line_no, "json", f"malformed JSON: {exc}")
             continue
         if not _native.quick_valid(obj):
             problems = _native.explain(obj)
             if problems:
                 for field, reason in problems:
-                    batch.errors.append(
-                        InputError(source.display, line_no, field, reason)
-                    )
+                    batch.error(line_no, field, reason)
                 continue
         default_id = f"{source.name}:{line_no}"
-        batch.rows.append(_native.flatten(obj, default_id, source.name, line_no))
-    finish_timestamps(batch, source, timezone=options.timezone)
-    return batch
+        batch.add(_native.flatten(obj, default_id, source.name, line_no))
+    return batch.finish()

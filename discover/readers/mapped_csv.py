@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from discover.errors import ConfigError, InputError
+from discover.errors import ConfigError
 from discover.readers import _native
-from discover.readers._common import (
-    Batch,
-    ReadOptions,
-    Source,
-    finish_timestamps,
-    quote,
-    suggest,
-)
+from discover.readers._batch import Batch
+from discover.readers._common import ReadOptions, Source, quote, suggest
 from discover.readers._csv import open_records
 from models import TARGET_FIELDS
 
@@ -84,7 +78,7 @@ def read_mapped_csv(source: Source, options: ReadOptions) -> Batch:
     """
     column_map = dict(options.column_map or {})
     names, records = open_records(source, options.encoding)
-    batch = Batch(truth=[] if "routine" in column_map else None)
+    batch = Batch(source, timezone=options.timezone, truth="routine" in column_map)
     for field in _REQUIRED:
         if field in column_map:
             continue
@@ -92,15 +86,16 @@ def read_mapped_csv(source: Source, options: ReadOptions) -> Batch:
             column_map[field] = field
         else:
             reason = f"not in column_map and no column named {field!r}"
-            batch.errors.append(InputError(source.display, 1, field, reason))
+            batch.error(1, field, reason)
     for field, column in column_map.items():
         if column not in names:
             reason = (
                 f"column {quote(column)} (column_map[{field!r}]) is not in the header"
             )
-            batch.errors.append(InputError(source.display, 1, column, reason))
+            batch.error(1, column, reason)
     if batch.errors:
         return batch
+    batch.ts_field = column_map["ts"]
     for record in records:
         batch.n_lines += 1
         if record.errors:
@@ -113,15 +108,13 @@ def read_mapped_csv(source: Source, options: ReadOptions) -> Batch:
                 for field, reason in problems:
                     head = field.replace("target.", "target_")
                     name = column_map.get(head, field)
-                    batch.errors.append(
-                        InputError(source.display, record.line, name, reason)
-                    )
+                    batch.error(record.line, name, reason)
                 continue
         default_id = f"{source.name}:{record.line}"
-        batch.rows.append(_native.flatten(obj, default_id, source.name, record.line))
-        if batch.truth is not None:
+        truth = None
+        if batch.has_truth:
             routine = record.fields.get(column_map["routine"]) or "routine"
             instance = record.fields.get(column_map.get("instance", ""), "")
-            batch.truth.append((routine, instance))
-    finish_timestamps(batch, source, field=column_map["ts"], timezone=options.timezone)
-    return batch
+            truth = (routine, instance)
+        batch.add(_native.flatten(obj, default_id, source.name, record.line), truth)
+    return batch.finish()

@@ -9,15 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from discover.errors import InputError
 from discover.readers import _native
-from discover.readers._common import (
-    Batch,
-    ReadOptions,
-    Source,
-    finish_timestamps,
-    suggest,
-)
+from discover.readers._batch import Batch
+from discover.readers._common import ReadOptions, Source, suggest
 from discover.readers._csv import (
     INDEX_COLUMNS,
     TRUTH_FIELDS,
@@ -72,12 +66,12 @@ def read_native_csv(source: Source, options: ReadOptions) -> Batch:
         and the number of data records.
     """
     names, records = open_records(source, options.encoding)
-    batch = Batch(truth=[] if has_truth(names) else None)
+    batch = Batch(source, timezone=options.timezone, truth=has_truth(names))
     for name in names:
         if name in INDEX_COLUMNS or name in _KNOWN:
             continue
         reason = f"unknown column{suggest(name, _KNOWN)} (allowed: {', '.join(_KNOWN)})"
-        batch.errors.append(InputError(source.display, 1, name, reason))
+        batch.error(1, name, reason)
     for record in records:
         batch.n_lines += 1
         if record.errors:
@@ -88,13 +82,9 @@ def read_native_csv(source: Source, options: ReadOptions) -> Batch:
             problems = _native.explain(obj)
             if problems:
                 for field, reason in problems:
-                    batch.errors.append(
-                        InputError(source.display, record.line, field, reason)
-                    )
+                    batch.error(record.line, field, reason)
                 continue
         default_id = f"{source.name}:{record.line}"
-        batch.rows.append(_native.flatten(obj, default_id, source.name, record.line))
-        if batch.truth is not None:
-            batch.truth.append(truth_of(record.fields))
-    finish_timestamps(batch, source, timezone=options.timezone)
-    return batch
+        row = _native.flatten(obj, default_id, source.name, record.line)
+        batch.add(row, truth_of(record.fields) if batch.has_truth else None)
+    return batch.finish()

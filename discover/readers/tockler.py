@@ -11,14 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from discover.errors import InputError
-from discover.readers._common import (
-    Batch,
-    ReadOptions,
-    Source,
-    parse_timestamps,
-    quote,
-)
+from discover.readers._batch import Batch
+from discover.readers._common import ReadOptions, Source, parse_timestamps, quote
 from discover.readers._csv import open_records
 
 _REQUIRED = ("App", "Title", "Begin", "End")
@@ -41,12 +35,11 @@ def read_tockler(source: Source, options: ReadOptions) -> Batch:
         ``Activity:Case``) when labelled, errors and the number of data rows.
     """
     names, records = open_records(source, options.encoding)
-    labelled = "Activity" in names
-    batch = Batch(truth=[] if labelled else None)
+    batch = Batch(source, ts_field=None, truth="Activity" in names)
     for column in _REQUIRED:
         if column not in names:
             reason = f"missing column; a Tockler export has {', '.join(_REQUIRED)}"
-            batch.errors.append(InputError(source.display, 1, column, reason))
+            batch.error(1, column, reason)
     if batch.errors:
         return batch
     pending: list[tuple[int, dict[str, str]]] = []
@@ -56,21 +49,18 @@ def read_tockler(source: Source, options: ReadOptions) -> Batch:
             batch.errors.extend(record.errors)
             continue
         if not record.fields.get("App"):
-            batch.errors.append(
-                InputError(source.display, record.line, "App", "missing")
-            )
+            batch.error(record.line, "App", "missing")
             continue
         pending.append((record.line, record.fields))
-    _finish(batch, source, options, pending, labelled)
-    return batch
+        if len(pending) == batch.chunk_rows:
+            _add_windows(batch, options, pending)
+            pending = []
+    _add_windows(batch, options, pending)
+    return batch.finish()
 
 
-def _finish(
-    batch: Batch,
-    source: Source,
-    options: ReadOptions,
-    pending: list[tuple[int, dict[str, str]]],
-    labelled: bool,
+def _add_windows(
+    batch: Batch, options: ReadOptions, pending: list[tuple[int, dict[str, str]]]
 ) -> None:
     if not pending:
         return
@@ -81,36 +71,38 @@ def _finish(
     ends, end_ok = parse_timestamps(
         [f["End"] for _, f in pending], timezone=tz, day_first=True
     )
+    name = batch.source.name
     for i, (line, fields) in enumerate(pending):
-        problems = []
+        bad = False
         for column, ok in (("Begin", begin_ok[i]), ("End", end_ok[i])):
             if not ok:
                 reason = (
                     f"not a day-first time like 6-3-2023 08:32: {quote(fields[column])}"
                 )
-                problems.append(InputError(source.display, line, column, reason))
-        if not problems and ends[i] < begins[i]:
+                batch.error(line, column, reason)
+                bad = True
+        if not bad and ends[i] < begins[i]:
             reason = f"before Begin ({quote(fields['End'])} < {quote(fields['Begin'])})"
-            problems.append(InputError(source.display, line, "End", reason))
-        if problems:
-            batch.errors.extend(problems)
+            batch.error(line, "End", reason)
+            bad = True
+        if bad:
             continue
-        duration = (ends[i] - begins[i]) / np.timedelta64(1, "s")
-        batch.rows.append(
+        truth = None
+        if batch.has_truth:
+            activity = fields.get("Activity") or "routine"
+            case = fields.get("Case") or ""
+            truth = (activity, f"{activity}:{case}" if case else "")
+        batch.add(
             {
-                "event_id": f"{source.name}:{line}",
+                "event_id": f"{name}:{line}",
                 "ts": begins[i],
                 "user": "unknown",
-                "session": source.name,
+                "session": name,
                 "app": fields["App"],
                 "window": fields.get("Title") or None,
                 "action": "focus",
-                "duration_s": float(duration),
-                "source": source.name,
+                "duration_s": float((ends[i] - begins[i]) / np.timedelta64(1, "s")),
                 "line": line,
-            }
+            },
+            truth,
         )
-        if labelled:
-            activity = fields.get("Activity") or "routine"
-            case = fields.get("Case") or ""
-            batch.truth.append((activity, f"{activity}:{case}" if case else ""))

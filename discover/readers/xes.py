@@ -14,15 +14,9 @@ from typing import Any
 
 from lxml import etree
 
-from discover.errors import InputError
 from discover.readers import action_logger, cpn
-from discover.readers._common import (
-    Batch,
-    ReadOptions,
-    Source,
-    fill_users,
-    finish_timestamps,
-)
+from discover.readers._batch import Batch
+from discover.readers._common import ReadOptions, Source
 
 #: XES attribute keys renamed to the CSV column names the mappers read.
 _RENAMES = {
@@ -70,7 +64,13 @@ def read_xes(source: Source, options: ReadOptions) -> Batch:
         number of ``<event>`` elements seen. Malformed XML stops the file at the
         reported line; events before it are kept.
     """
-    batch = Batch(truth=[])
+    batch = Batch(
+        source,
+        ts_field="time:timestamp",
+        timezone=options.timezone,
+        fill_users=True,
+        truth=True,
+    )
     trace_name: str | None = None
     n_traces = 0
     per_line: dict[int, int] = {}  # events started on each line (minified XES)
@@ -107,10 +107,8 @@ def read_xes(source: Source, options: ReadOptions) -> Batch:
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
         reason = f"not well-formed XML: {exc.msg}; events before this line are kept"
-        batch.errors.append(InputError(source.display, line, "xml", reason))
-    fill_users(batch.rows)
-    finish_timestamps(batch, source, field="time:timestamp", timezone=options.timezone)
-    return batch
+        batch.error(line, "xml", reason)
+    return batch.finish()
 
 
 def _add_event(
@@ -125,12 +123,9 @@ def _add_event(
         row = cpn.map_fields(fields, event_id, source.name, line)
     if isinstance(row, tuple):
         field, reason = row
-        batch.errors.append(
-            InputError(source.display, line, _BACK.get(field, field), reason)
-        )
+        batch.error(line, _BACK.get(field, field), reason)
         return
-    batch.rows.append(row)
-    batch.truth.append(("routine", trace))
+    batch.add(row, ("routine", trace))
 
 
 def _release(element: etree._Element) -> None:
