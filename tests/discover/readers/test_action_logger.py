@@ -195,7 +195,7 @@ _ROW = st.lists(_CELL, min_size=0, max_size=6)
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
