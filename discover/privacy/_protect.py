@@ -244,13 +244,21 @@ def _drop_events(
 def _glob(series: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
     """Rows whose text matches one of `patterns` (fnmatch, case-insensitive)."""
     lowered = tuple(p.lower() for p in patterns)
-    texts = series.astype(object)
-    present = texts.notna()
-    matched = {
-        text: any(fnmatchcase(str(text).lower(), p) for p in lowered)
-        for text in pd.unique(texts[present])
-    }
-    return (texts.map(matched).where(present, False).astype(bool)).to_numpy()
+    return _test_texts(
+        series, lambda text: any(fnmatchcase(text.lower(), p) for p in lowered)
+    )
+
+
+def _test_texts(series: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
+    """`test` of each row's text (False where missing), run once per distinct text."""
+    values = series.to_numpy(dtype=object)
+    present = pd.notna(values)
+    result = np.zeros(len(values), dtype=bool)
+    if present.any():
+        codes, uniques = pd.factorize(values[present])
+        verdicts = np.array([test(str(text)) for text in uniques], dtype=bool)
+        result[present] = verdicts[codes]
+    return result
 
 
 def _remove_passwords(out: pd.DataFrame, counts: Counts) -> None:
@@ -265,13 +273,7 @@ def _remove_passwords(out: pd.DataFrame, counts: Counts) -> None:
 
 
 def _search(series: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
-    texts = series.astype(object)
-    present = texts.notna()
-    found = {
-        text: pattern.search(str(text)) is not None
-        for text in pd.unique(texts[present])
-    }
-    return texts.map(found).where(present, False).astype(bool).to_numpy()
+    return _test_texts(series, lambda text: pattern.search(text) is not None)
 
 
 def _hash_values(out: pd.DataFrame, secret: bytes, counts: Counts) -> None:
@@ -388,21 +390,17 @@ def _rewrite_counted(
     series: pd.Series, change: Callable[[str], tuple[str, dict[str, int]]]
 ) -> tuple[pd.Series, Counter]:
     """Apply `change` to each distinct text of `series`; counts weighted by rows."""
-    texts = series.astype(object)
-    present = texts.notna()
+    values = series.to_numpy(dtype=object).copy()
+    present = pd.notna(values)
     total: Counter = Counter()
-    if not present.any():
-        return texts, total
-    frequency = texts[present].value_counts(sort=False)
-    mapping: dict[object, str] = {}
-    for text, n_rows in frequency.items():
-        new, found = change(str(text))
-        if found or new != text:
-            mapping[text] = new
-        for name, n in found.items():
-            total[name] += n * int(n_rows)
-    if mapping:
-        texts = texts.copy()
-        changed = texts.isin(list(mapping))
-        texts[changed] = [mapping[text] for text in texts[changed]]
-    return texts, total
+    if present.any():
+        codes, uniques = pd.factorize(values[present])
+        n_rows = np.bincount(codes, minlength=len(uniques))
+        new = np.empty(len(uniques), dtype=object)
+        for index, text in enumerate(uniques):
+            changed, found = change(str(text))
+            new[index] = changed if (found or changed != str(text)) else text
+            for name, n in found.items():
+                total[name] += n * int(n_rows[index])
+        values[present] = new[codes]
+    return pd.Series(values, index=series.index, dtype=object), total
