@@ -258,7 +258,12 @@ def _as_path_list(paths: object) -> list[str]:
     # a lone string is one path, not a sequence of one-letter paths
     if isinstance(paths, (str, os.PathLike)):
         return [os.fspath(paths)]
-    return [os.fspath(p) for p in paths]  # type: ignore[union-attr]
+    try:
+        return [os.fspath(p) for p in paths]  # type: ignore[union-attr]
+    except TypeError:
+        raise ConfigError(
+            f"paths must be a file, folder or glob, or a list of them; got {paths!r}."
+        ) from None
 
 
 def _hidden(relative: Path) -> bool:

@@ -155,3 +155,9 @@ def test_read_events_reports_unreadable_files_and_special_paths(tmp_path, monkey
     ]
     with pytest.raises(InputError, match=r"^a\.jsonl:0: path: cannot read: "):
         read_events("a.jsonl")
+
+
+@pytest.mark.parametrize("paths", [42, [DATA / "session.jsonl", 3.5]])
+def test_read_events_rejects_paths_that_are_not_paths(paths):
+    with pytest.raises(ConfigError, match=r"^paths must be a file, folder or glob"):
+        read_events(paths)
