@@ -4,14 +4,18 @@ Each ``<event>`` becomes one event: ``concept:name`` is the event type (Action
 Logger / CPN vocabulary), ``time:timestamp`` the time, ``org:resource`` the user.
 Events whose attributes look like the Action Logger's (``targetApp``,
 ``target.*``) are mapped as such, others as CPN events (``source``, ``Label`` ...).
-The trace name is kept aside as ground truth, never as an event column. Events
-are cleared once mapped, so memory stays bounded on large logs.
+The trace name is kept aside as ground truth, never as an event column. A
+``lifecycle:transition`` "start" is merged into its "complete" (which gets
+``duration_s``); other transitions are bookkeeping and are skipped. Events are
+cleared once mapped, so memory stays bounded on large logs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from lxml import etree
 
 from discover.readers import action_logger, cpn
@@ -74,6 +78,7 @@ def read_xes(source: Source, options: ReadOptions) -> Batch:
     trace_name: str | None = None
     n_traces = 0
     per_line: dict[int, int] = {}  # events started on each line (minified XES)
+    starts: dict[str, list[_Pending]] = {}  # open "start" events of this trace
     parser = etree.iterparse(
         str(source.path),
         events=("start", "end"),
@@ -95,37 +100,87 @@ def read_xes(source: Source, options: ReadOptions) -> Batch:
                 event_id = f"{source.name}:{line}"
                 if per_line[line] > 1:
                     event_id += f"#{per_line[line]}"
-                trace = trace_name or f"trace-{n_traces}"
-                _add_event(batch, source, element, event_id, trace)
+                batch.n_lines += 1
+                pending = _Pending(
+                    _attributes(element),
+                    event_id,
+                    line,
+                    trace_name or f"trace-{n_traces}",
+                )
+                _take_event(batch, pending, starts)
                 _release(element)
             elif tag in _ATTRIBUTE_TAGS and element.get("key") == "concept:name":
                 parent = element.getparent()
                 if parent is not None and _local(parent.tag) == "trace":
                     trace_name = element.get("value")
             elif tag == "trace":
+                _close_starts(batch, starts)
                 _release(element)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
         reason = f"not well-formed XML: {exc.msg}; events before this line are kept"
         batch.error(line, "xml", reason)
+    _close_starts(batch, starts)
     return batch.finish()
 
 
-def _add_event(
-    batch: Batch, source: Source, element: etree._Element, event_id: str, trace: str
+@dataclass(frozen=True)
+class _Pending:
+    fields: dict[str, str]
+    event_id: str
+    line: int
+    trace: str
+
+
+def _take_event(
+    batch: Batch, event: _Pending, starts: dict[str, list[_Pending]]
 ) -> None:
-    batch.n_lines += 1
-    line = element.sourceline or 0
-    fields = _attributes(element)
-    if _looks_like_action_logger(fields):
-        row = action_logger.map_record(fields, event_id, source.name, line)
+    # One UI action is one event: a "start" waits for its "complete" (which then
+    # carries the duration); bookkeeping transitions (schedule, assign, suspend,
+    # resume, ...) are not actions and are not kept.
+    transition = event.fields.get("lifecycle:transition", "complete").lower()
+    name = event.fields.get("eventType", "")
+    if transition == "start":
+        starts.setdefault(name, []).append(event)
+        return
+    if transition != "complete":
+        return
+    opened = starts.get(name)
+    duration = _seconds_between(opened.pop(0), event) if opened else None
+    _add(batch, event, duration)
+
+
+def _close_starts(batch: Batch, starts: dict[str, list[_Pending]]) -> None:
+    # a start never completed is still an action the user began
+    unmatched = sorted((e for es in starts.values() for e in es), key=lambda e: e.line)
+    for event in unmatched:
+        _add(batch, event, None)
+    starts.clear()
+
+
+def _seconds_between(start: _Pending, end: _Pending) -> float | None:
+    try:
+        began = pd.Timestamp(start.fields.get("timeStamp", ""))
+        ended = pd.Timestamp(end.fields.get("timeStamp", ""))
+        seconds = (ended - began).total_seconds()
+    except (ValueError, TypeError):
+        return None  # the bad time itself is reported when the event is parsed
+    return seconds if seconds >= 0 else None
+
+
+def _add(batch: Batch, event: _Pending, duration: float | None) -> None:
+    name = batch.source.name
+    if _looks_like_action_logger(event.fields):
+        row = action_logger.map_record(event.fields, event.event_id, name, event.line)
     else:
-        row = cpn.map_fields(fields, event_id, source.name, line)
+        row = cpn.map_fields(event.fields, event.event_id, name, event.line)
     if isinstance(row, tuple):
         field, reason = row
-        batch.error(line, _BACK.get(field, field), reason)
+        batch.error(event.line, _BACK.get(field, field), reason)
         return
-    batch.add(row, ("routine", trace))
+    if duration is not None:
+        row["duration_s"] = duration
+    batch.add(row, ("routine", event.trace))
 
 
 def _release(element: etree._Element) -> None:

@@ -125,3 +125,33 @@ def test_read_xes_agrees_with_the_csv_of_the_same_log():
     ]
     assert by_file_order[0].values.tolist() == by_file_order[1].values.tolist()
     assert from_xes.truth["instance"].nunique() == 100
+
+
+def test_read_xes_merges_start_into_complete_and_skips_bookkeeping(tmp_path):
+    def step(name: str, transition: str, ts: str) -> str:
+        return _event(
+            name,
+            ts=f"2019-02-19T03:38:{ts}Z",
+            source="Web",
+            **{"lifecycle:transition": transition},
+        )
+
+    path = tmp_path / "life.xes"
+    path.write_text(
+        _log(
+            [
+                step("clickButton", "schedule", "00"),  # 4: bookkeeping, skipped
+                step("clickButton", "start", "01"),  # 5: merged into 7
+                step("insertValue", "start", "02"),  # 6: never completed, kept
+                step("clickButton", "complete", "04.5"),  # 7: 3.5 s after its start
+                step("paste", "complete", "05"),  # 8: no start
+            ]
+        )
+    )
+    result = read_events(path)
+    events = result.events
+    assert events["line"].tolist() == [6, 7, 8]
+    assert events["action"].tolist() == ["type", "click", "paste"]
+    assert events["duration_s"].fillna(-1).tolist() == [-1, 3.5, -1]
+    assert result.n_lines == 5
+    assert result.errors == ()
