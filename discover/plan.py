@@ -267,6 +267,7 @@ class _PlanBuilder:
     todos: list[str] = field(default_factory=list)
     columns: dict[int, Column] = field(default_factory=dict)  # step index -> column
     attached: set[str] = field(default_factory=set)
+    windows: dict[str, set[str]] = field(default_factory=dict)
     current_app: str | None = None
     last_copy: _Copy | None = None
 
@@ -288,7 +289,7 @@ class _PlanBuilder:
         return BotPlan(
             plan_id=self.candidate.candidate_id,
             name=self.candidate.name,
-            apps=tuple(self.apps.values()),
+            apps=tuple(self._stable_windows()),
             variables=tuple(self.variables.values()),
             steps=tuple(plan_steps),
             todos=tuple(dict.fromkeys(self.todos)),
@@ -308,7 +309,19 @@ class _PlanBuilder:
             return [first, ForEachRow(TABLE, ROW, tuple(rest))]
         return [ForEachRow(TABLE, ROW, tuple(body))]
 
+    def _stable_windows(self) -> list[App]:
+        # One title pattern for all of an app's steps can scope its selectors; an
+        # app whose screens change title (SAP transactions) is matched by process.
+        return [
+            app
+            if len(self.windows.get(app.name, ())) <= 1
+            else replace(app, window=None)
+            for app in self.apps.values()
+        ]
+
     def _register_app(self, step: Step) -> None:
+        if step.window is not None:
+            self.windows.setdefault(step.app, set()).add(self._window(step))
         if step.app in self.app_keys:
             key = self.app_keys[step.app]
             app = self.apps[key]

@@ -315,3 +315,14 @@ def test_column_only_cell_outside_a_loop_is_a_guessed_cell():
         "Which row of column A? The recording keeps no row number; row 2 assumed."
         in (plan.todos)
     )
+
+
+def test_app_whose_screens_change_title_is_matched_by_process_only():
+    sap = load("C-0002")
+    titles = ["SAP Easy Access", "Change Sales Order: Initial Screen"]
+    steps = tuple(
+        replace(s, window=titles[i % 2]) for i, s in enumerate(sap.routine.steps)
+    )
+    plan = build_plan(replace(sap, routine=replace(sap.routine, steps=steps)))
+    assert plan.app("sap_logon").window is None
+    assert build_plan(sap).app("sap_logon").window == "*SAP Easy Access"
