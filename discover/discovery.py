@@ -74,6 +74,9 @@ PHASE_SPREAD = 0.12
 #: cut) scores up to ``1 + 2 * START_BONUS`` times its coverage: of a whole task and
 #: a sub-task shared by several tasks, the one aligned with the cuts wins.
 START_BONUS = 0.5
+#: Most evidence the first working event after recording starts and hard cuts
+#: adds to a candidate start step (see `_choose_start`).
+SEGMENT_START_WEIGHT = 1.0
 #: A start outside the template's good cycles needs boundary evidence at most this
 #: far below the mean evidence of the routine's starts.
 START_TOLERANCE = 1.0
@@ -273,6 +276,7 @@ def _find_groups(
             stream_of[free],
             context[free],
             bounds.evidence[free],
+            _segment_openings(segment_of[free], context[free]),
             min_instances,
             min_length,
             max_span,
@@ -313,6 +317,15 @@ def _find_groups(
             reach.append(window_ends)
             accepted += 1
     return groups, reach
+
+
+def _segment_openings(segment_of: np.ndarray, context: np.ndarray) -> np.ndarray:
+    """The first event of each hard-cut segment that is not a window switch."""
+    working = np.flatnonzero(~context)
+    _, first = np.unique(segment_of[working], return_index=True)
+    out = np.zeros(segment_of.shape[0], dtype=bool)
+    out[working[first]] = True
+    return out
 
 
 def _drop_remnants(
@@ -419,6 +432,7 @@ def _template_of(
     tokens: np.ndarray,
     context: np.ndarray,
     evidence: np.ndarray,
+    openings: np.ndarray,
     min_instances: int,
     min_length: int,
 ) -> _Template | None:
@@ -449,6 +463,8 @@ def _template_of(
         positions[in_good] - starts[cycle_of[in_good]],
         evidence,
         context,
+        openings,
+        tokens,
     )
     return _Template(
         anchor=anchor,
@@ -469,15 +485,29 @@ def _choose_start(
     offsets: np.ndarray,
     evidence: np.ndarray,
     context: np.ndarray,
+    openings: np.ndarray,
+    tokens: np.ndarray,
 ) -> tuple[int, float]:
-    """The core step whose events follow the strongest boundaries, and its mean."""
+    """The core step whose events follow the strongest boundaries, and its mean.
+
+    Recordings tend to begin with a routine's first step, so the step seen first
+    after the starts of recordings and pauses (`openings`) gains up to
+    `SEGMENT_START_WEIGHT`, shared among steps by how often each is that event.
+    """
     step_values, inverse = np.unique(keys, return_inverse=True)
     seen = np.bincount(inverse).astype(np.float64)
     mean = np.bincount(inverse, weights=evidence[positions]) / seen
     phase = np.bincount(inverse, weights=offsets) / seen
     switching = np.bincount(inverse, weights=context[positions]) > seen / 2
-    mean = np.where(switching, -np.inf, mean)  # an instance never starts switching
-    best = np.lexsort((phase, -np.round(mean, 6)))[0]
+    # Count openings by token, not by cycle: the recording's first routine event
+    # comes before the first anchor and so lies in no cycle.
+    opened = np.bincount(tokens[openings], minlength=int(tokens.max()) + 1)
+    opening = np.where(
+        step_values % MAX_REPEAT == 0, opened[step_values // MAX_REPEAT], 0
+    ).astype(np.float64)
+    score = mean + SEGMENT_START_WEIGHT * opening / max(opening.sum(), 1.0)
+    score = np.where(switching, -np.inf, score)  # an instance never starts switching
+    best = np.lexsort((phase, -np.round(score, 6)))[0]
     return int(step_values[best]), float(mean[best])
 
 
@@ -486,6 +516,7 @@ def _templates(
     stream_of: np.ndarray,
     context: np.ndarray,
     evidence: np.ndarray,
+    openings: np.ndarray,
     min_instances: int,
     min_length: int,
     max_span: int,
@@ -506,6 +537,7 @@ def _templates(
             tokens,
             context,
             evidence,
+            openings,
             min_instances,
             min_length,
         )

@@ -225,8 +225,9 @@ def boundary_evidence(
     """Score the gap before each position as an instance boundary.
 
     The score adds: +2 at a hard cut; `ROW_WEIGHT` before the first event that
-    reads a new spreadsheet row, -1 where the same row is read on both sides of the
-    gap; -1 where a copy-paste link spans the gap; the pause,
+    reads a spreadsheet row never read before in the stream, -1 where the same
+    row is read on both sides of the gap; -1 where a copy-paste link spans the
+    gap; the pause,
     ``log10(gap / median gap)`` clipped to ±`PAUSE_WEIGHT`; +0.5 before a start
     action (open, file_open, navigate) and +0.5 after an end action (submit,
     file_save, close).
@@ -248,7 +249,14 @@ def boundary_evidence(
         after = _last_seen(local[::-1])[::-1]  # row read at or after
         prev = np.r_[-1, before[:-1]]
         known = (prev >= 0) & (after >= 0)
-        new_row = (local >= 0) & (prev >= 0) & (local != prev)
+        first_read = np.zeros(hi - lo, dtype=bool)
+        present = np.flatnonzero(local >= 0)
+        if present.size:
+            _, first = np.unique(local[present], return_index=True)
+            first_read[present[first]] = True
+        # A loop over a sheet moves on to rows it never read before; rows read
+        # again and again (a lookup table) say nothing about boundaries.
+        new_row = first_read & (prev >= 0) & (local != prev)
         score[lo:hi] += np.where(new_row, ROW_WEIGHT, 0.0)
         score[lo:hi] -= np.where(known & (prev == after), 1.0, 0.0)
         links = flow_links(events, rows[lo:hi])
