@@ -30,12 +30,10 @@ line only. Lines over 1 MiB are errors and are never buffered whole.
 from __future__ import annotations
 
 import codecs
-import glob
 import os
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -43,6 +41,7 @@ from discover.errors import ConfigError, InputError, InvalidEventsError
 from discover.readers._batch import TRUTH_KEYS, Batch
 from discover.readers._common import ReadOptions, Source
 from discover.readers._detect import detect_format
+from discover.readers._paths import as_path_list, expand_paths
 from discover.readers.action_logger import read_action_logger
 from discover.readers.cpn import read_cpn_csv
 from discover.readers.jsonl import read_jsonl
@@ -85,7 +84,6 @@ _SUFFIXES = {
     "tockler": (".csv",),
     "mapped_csv": (".csv", ".tsv", ".txt"),
 }
-_GLOB_CHARS = frozenset("*?[")
 
 
 @dataclass(frozen=True)
@@ -254,87 +252,6 @@ def _options(
     )
 
 
-def _as_path_list(paths: object) -> list[str]:
-    # a lone string is one path, not a sequence of one-letter paths
-    if isinstance(paths, (str, os.PathLike)):
-        return [os.fspath(paths)]
-    try:
-        return [os.fspath(p) for p in paths]  # type: ignore[union-attr]
-    except TypeError:
-        raise ConfigError(
-            f"paths must be a file, folder or glob, or a list of them; got {paths!r}."
-        ) from None
-
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
-
-
-def _folder_sources(folder: Path, display: str) -> list[Source]:
-    found = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if path.is_file() and not _hidden(relative):
-            name = relative.as_posix()
-            found.append(
-                Source(path, os.path.join(display, *relative.parts), name, False)
-            )
-    return sorted(found, key=lambda s: s.name)
-
-
-def _glob_root(pattern: str) -> str:
-    parts = Path(pattern).parts
-    fixed = list(_until_magic(parts))
-    return os.path.join(*fixed) if fixed else "."
-
-
-def _until_magic(parts: tuple[str, ...]) -> Iterable[str]:
-    for part in parts:
-        if _GLOB_CHARS & set(part):
-            return
-        yield part
-
-
-def _glob_sources(pattern: str) -> list[Source]:
-    root = Path(_glob_root(pattern))
-    found = []
-    for match in sorted(glob.glob(pattern, recursive=True)):
-        path = Path(match)
-        relative = Path(os.path.relpath(path, root))
-        if path.is_file() and not _hidden(relative):
-            found.append(Source(path, match, relative.as_posix(), False))
-    return found
-
-
-def _expand(paths: list[str]) -> tuple[list[Source], list[InputError]]:
-    sources: list[Source] = []
-    errors: list[InputError] = []
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if path.is_file():
-            found = [Source(path, given, path.name, True)]
-        elif path.is_dir():
-            found = _folder_sources(path, given)
-        elif _GLOB_CHARS & set(given):
-            found = _glob_sources(given)
-            if not found:
-                errors.append(InputError(given, 0, "path", "no file matches this glob"))
-        elif path.exists():
-            reason = "not a regular file or folder (a pipe or device?)"
-            errors.append(InputError(given, 0, "path", reason))
-            continue
-        else:
-            errors.append(InputError(given, 0, "path", "no such file or folder"))
-            continue
-        for source in found:
-            key = source.path.resolve()
-            if key not in seen:
-                seen.add(key)
-                sources.append(source)
-    return sources, errors
-
-
 def _format_of(
     source: Source, input_format: str | None, column_map: dict[str, str] | None
 ) -> tuple[str | None, InputError | None]:
@@ -360,7 +277,7 @@ def _read(
     *,
     strict_paths: bool,
 ) -> ReadResult:
-    sources, errors = _expand(_as_path_list(paths))
+    sources, errors = expand_paths(as_path_list(paths))
     if errors and strict_paths:
         raise errors[0]
     batches: list[tuple[Source, Batch]] = []
