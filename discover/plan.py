@@ -596,19 +596,23 @@ class _PlanBuilder:
         self.todos.append(todo)
         return Hotkey(key, (), todo)
 
+    def _evidence_step(self, step: Step) -> Step:
+        keep = self.keep_values
+        window = title_pattern(step.window, keep_values=keep)
+        # A focus step's target is the window itself: its title may hold a record.
+        names = {
+            name: title_pattern(getattr(step, name), keep_values=keep)
+            for name in ("target_name", "target_label")
+            if step.action in ("focus", "app_switch")
+            or getattr(step, name) == step.window
+        }
+        url = None if step.url is None else strip_url(step.url, keep_values=keep)
+        return replace(step, url=url, window=window, **names)
+
     def _evidence(self) -> Evidence:
         candidate = self.candidate
         routine = candidate.routine
-        steps = tuple(
-            replace(
-                s,
-                url=None
-                if s.url is None
-                else strip_url(s.url, keep_values=self.keep_values),
-                window=title_pattern(s.window, keep_values=self.keep_values),
-            )
-            for s in routine.steps
-        )
+        steps = tuple(self._evidence_step(s) for s in routine.steps)
         seconds = tuple(
             sorted(i.human_s for i in routine.instances if i.human_s is not None)
         )

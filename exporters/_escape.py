@@ -105,16 +105,21 @@ def xpath_literal(text: str) -> str:
     return "concat(" + ", ".join(pieces) + ")"
 
 
-def markdown_text(text: str) -> str:
+def markdown_text(text: str, *, line_start: bool = True) -> str:
     """Escape CommonMark inline syntax, table pipes and raw HTML; one line.
 
-    Emphasis, code, link and HTML characters are always escaped; block markers
-    (``#``, ``-``, ``+``, ``1.``) only where a line could start with them.
+    Emphasis, code, link and HTML characters are always escaped. With
+    `line_start` (paragraphs, list items) so are the block markers a line could
+    start with: ``#``, ``-``, ``+`` before a space, ``1.``, a line of ``=``.
+    Headings and table cells pass ``line_start=False``.
     """
     flat = re.sub(r"([\\`*_\[\]|~])", r"\\\1", one_line(text))
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = re.sub(r"^(\s*)([#+=-])", r"\1\\\2", flat)
-    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", flat)
+    if not line_start:
+        return flat
+    flat = re.sub(r"^(\s*)([#+-])(?=\s|$)", r"\1\\\2", flat)
+    flat = re.sub(r"^(\s*)(=+\s*)$", r"\1\\\2", flat)
+    return re.sub(r"^(\s*\d+)([.)])(?=\s|$)", r"\1\\\2", flat)
 
 
 def yaml_string(text: str) -> str:

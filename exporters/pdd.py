@@ -39,6 +39,7 @@ Block = (
     tuple  # ("h", level, text) | ("p", text) | ("ul", items) | ("table", head, rows)
 )
 
+MAX_VARIANTS = 10  # rarer variants are summed into one row
 _DATA = {"copied": "copied value", "typed": "typed by hand", "cell": "sheet cell"}
 _STYLE = (
     "body{font-family:sans-serif;max-width:70em;margin:2em auto;line-height:1.4}"
@@ -110,17 +111,19 @@ def render_markdown(plan: BotPlan) -> str:
     for block in build_document(plan):
         kind = block[0]
         if kind == "h":
-            out += ["#" * block[1] + " " + markdown_text(block[2]), ""]
+            heading = markdown_text(block[2], line_start=False)
+            out += ["#" * block[1] + " " + heading, ""]
         elif kind == "p":
             out += [markdown_text(block[1]), ""]
         elif kind == "ul":
             out += [f"- {markdown_text(item)}" for item in block[1]] + [""]
         elif kind == "table":
             head, rows = block[1], block[2]
-            out.append("| " + " | ".join(markdown_text(h) for h in head) + " |")
+            cells = [markdown_text(h, line_start=False) for h in head]
+            out.append("| " + " | ".join(cells) + " |")
             out.append("|" + "---|" * len(head))
             for row in rows:
-                cells = [markdown_text(str(c)) or " " for c in row]
+                cells = [markdown_text(str(c), line_start=False) or " " for c in row]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
     return "\n".join(out)
@@ -249,15 +252,20 @@ def _as_is(plan: BotPlan, evidence: Evidence) -> list[Block]:
         )
     main = evidence.variants[0].tokens if evidence.variants else ()
     variants = []
-    for number, variant in enumerate(evidence.variants, start=1):
+    for number, variant in enumerate(evidence.variants[:MAX_VARIANTS], start=1):
         missing = [t for t in main if t not in variant.tokens]
         extra = [t for t in variant.tokens if t not in main]
         differs = "; ".join(
             [f"without {t}" for t in missing] + [f"adds {t}" for t in extra]
         )
-        variants.append(
-            [number, variant.count, len(variant.tokens), differs or "main path"]
-        )
+        if not differs:
+            same = variant.tokens == main
+            differs = "main path" if same else "same steps, other order or repeats"
+        variants.append([number, variant.count, len(variant.tokens), differs])
+    rest = evidence.variants[MAX_VARIANTS:]
+    if rest:
+        runs = sum(v.count for v in rest)
+        variants.append(["...", runs, "", f"{len(rest)} rarer variants"])
     return [
         ("h", 2, "2. As-is process"),
         ("h", 3, "2.1 Overview"),
