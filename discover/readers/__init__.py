@@ -39,7 +39,7 @@ import pandas as pd
 
 from discover.errors import ConfigError, InputError, InvalidEventsError
 from discover.readers._batch import TRUTH_KEYS, Batch
-from discover.readers._common import ReadOptions, Source
+from discover.readers._common import ReadOptions, Source, plain_suffix
 from discover.readers._detect import detect_format
 from discover.readers._paths import as_path_list, expand_paths
 from discover.readers.action_logger import read_action_logger
@@ -258,7 +258,7 @@ def _format_of(
     detected = detect_format(source.path, column_map=column_map)
     if input_format is not None:
         wanted = source.explicit or detected is not None
-        if wanted or source.path.suffix.lower() in _SUFFIXES[input_format]:
+        if wanted or plain_suffix(source.path) in _SUFFIXES[input_format]:
             return input_format, None
         return None, None
     if detected is None and source.explicit:
@@ -286,8 +286,8 @@ def _read(
         try:
             fmt, problem = _format_of(source, input_format, options.column_map)
             batch = _READERS[fmt](source, options) if fmt is not None else None
-        except OSError as exc:
-            reason = f"cannot read: {exc.strerror or exc}"
+        except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
+            reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
             fmt, problem = None, InputError(source.display, 0, "path", reason)
         if problem is not None:
             if strict_paths:

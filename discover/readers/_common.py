@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import gzip
 import io
 import re
 from collections.abc import Iterator
@@ -99,7 +100,7 @@ def iter_lines(
     error says why. A UTF-8 BOM is dropped; a UTF-16 BOM switches to UTF-16. Lines
     never hold more than ``MAX_LINE_BYTES`` in memory.
     """
-    with open(source.path, "rb") as raw:
+    with open_binary(source.path) as raw:
         head = raw.read(4)
         raw.seek(0)
         if head.startswith(_UTF16_BOMS) or (encoding and _is_wide(encoding)):
@@ -163,9 +164,24 @@ def _iter_text_lines(
         yield line_no, line if keepends else line.rstrip("\r\n"), None
 
 
+def open_binary(path: Path) -> io.BufferedIOBase:
+    """Open `path` for reading bytes, decompressing gzip (by its magic bytes)."""
+    with open(path, "rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if compressed else open(path, "rb")  # noqa: SIM115
+
+
+def plain_suffix(path: Path) -> str:
+    """The extension that names the content: ``.jsonl`` for ``a.jsonl.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
 def read_head(path: Path, n_bytes: int = 65536) -> str:
     """First `n_bytes` of a file as text (BOM-aware, undecodable bytes replaced)."""
-    with open(path, "rb") as raw:
+    with open_binary(path) as raw:
         head = raw.read(n_bytes)
     if head.startswith(_UTF16_BOMS):
         return head.decode("utf-16", errors="replace")

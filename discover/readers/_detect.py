@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from discover.readers._common import read_head
+from discover.readers._common import plain_suffix, read_head
 
 _DELIMITERS = (",", ";", "\t", "|")
 _JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".jsonlines"})
@@ -78,7 +78,7 @@ def detect_format(
         One of ``FORMATS``, or None when the content matches no format.
     """
     found = _detect_content(read_head(path), path, column_map)
-    if found is None and path.suffix.lower() in _JSONL_SUFFIXES:
+    if found is None and plain_suffix(path) in _JSONL_SUFFIXES:
         return "jsonl"  # the name breaks the tie: a broken first line stays JSONL
     return found
 
@@ -90,7 +90,7 @@ def _detect_content(
     if not first:
         return None
     if first.startswith("{"):
-        if path.suffix.lower() in _JSONL_SUFFIXES:
+        if plain_suffix(path) in _JSONL_SUFFIXES:
             return "jsonl"
         try:
             obj = json.loads(first)

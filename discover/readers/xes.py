@@ -20,7 +20,7 @@ from lxml import etree
 
 from discover.readers import action_logger, cpn
 from discover.readers._batch import Batch
-from discover.readers._common import ReadOptions, Source
+from discover.readers._common import ReadOptions, Source, open_binary
 
 #: XES attribute keys renamed to the CSV column names the mappers read.
 _RENAMES = {
@@ -75,12 +75,20 @@ def read_xes(source: Source, options: ReadOptions) -> Batch:
         fill_users=True,
         truth=True,
     )
+    starts: dict[str, list[_Pending]] = {}  # open "start" events of this trace
+    with open_binary(source.path) as raw:
+        _parse(batch, raw, starts)
+    _close_starts(batch, starts)
+    return batch.finish()
+
+
+def _parse(batch: Batch, raw: Any, starts: dict[str, list[_Pending]]) -> None:
+    source = batch.source
     trace_name: str | None = None
     n_traces = 0
     per_line: dict[int, int] = {}  # events started on each line (minified XES)
-    starts: dict[str, list[_Pending]] = {}  # open "start" events of this trace
     parser = etree.iterparse(
-        str(source.path),
+        raw,
         events=("start", "end"),
         resolve_entities=False,
         no_network=True,
@@ -120,8 +128,6 @@ def read_xes(source: Source, options: ReadOptions) -> Batch:
         line = exc.lineno or 0
         reason = f"not well-formed XML: {exc.msg}; events before this line are kept"
         batch.error(line, "xml", reason)
-    _close_starts(batch, starts)
-    return batch.finish()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -111,3 +112,18 @@ def test_readers_keep_hostile_text_byte_for_byte(tmp_path):
         events = read_events(path).events
         assert events["value"].tolist() == HOSTILE, path.name
         assert events["target_label"].tolist() == HOSTILE, path.name
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_readers_read_gzip_compressed_files_by_content(name, tmp_path):
+    packed = tmp_path / f"{name}.gz"
+    packed.write_bytes(gzip.compress((DATA / name).read_bytes(), mtime=0))
+    plain = read_events(DATA / name)
+    unpacked = read_events(packed)
+    assert unpacked.formats == {str(packed): SAMPLES[name]}
+    expected_ids = plain.events["event_id"].str.replace(name, f"{name}.gz", n=1)
+    custom = plain.events["event_id"] == "custom-7"
+    expected_ids[custom] = "custom-7"
+    assert unpacked.events["event_id"].tolist() == expected_ids.tolist()
+    same = [c for c in EVENT_COLUMNS if c not in ("event_id", "source", "session")]
+    pd.testing.assert_frame_equal(unpacked.events[same], plain.events[same])

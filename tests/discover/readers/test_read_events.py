@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -161,3 +162,14 @@ def test_read_events_reports_unreadable_files_and_special_paths(tmp_path, monkey
 def test_read_events_rejects_paths_that_are_not_paths(paths):
     with pytest.raises(ConfigError, match=r"^paths must be a file, folder or glob"):
         read_events(paths)
+
+
+def test_read_events_reports_a_truncated_gzip_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    packed = gzip.compress((DATA / "session.jsonl").read_bytes(), mtime=0)
+    (tmp_path / "cut.jsonl.gz").write_bytes(packed[:-20])
+    result = validate_events("cut.jsonl.gz")
+    assert [str(e) for e in result.errors] == [
+        "cut.jsonl.gz:0: path: cannot read: Compressed file ended before the "
+        "end-of-stream marker was reached"
+    ]
