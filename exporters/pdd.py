@@ -278,7 +278,26 @@ def _as_is(plan: BotPlan, evidence: Evidence) -> list[Block]:
                    "In runs"], steps),
         ("h", 3, "2.4 Variants"),
         ("table", ["Variant", "Runs", "Steps", "Differs from the main path"], variants),
+        ("h", 3, "2.5 Data flow"),
+        ("table", ["Copied in step", "From", "Entered in step", "Into"],
+         _value_flow(evidence) or [["-", "no value copied and entered", "-", "-"]]),
     ]  # fmt: skip
+
+
+def _value_flow(evidence: Evidence) -> list[list]:
+    """Copy -> paste links of the canonical steps: each entry takes the last copy."""
+    rows: list[list] = []
+    source = None
+    for number, step in enumerate(evidence.steps, start=1):
+        where = step.target_label or step.target_name or step.cell or step.app
+        if step.action in ("copy", "cut"):
+            source = (number, f"{step.app}: {where}")
+        elif source is not None and (
+            step.action == "paste"
+            or (step.action in ("type", "edit_cell") and step.value_source == "copied")
+        ):
+            rows.append([source[0], source[1], number, f"{step.app}: {where}"])
+    return rows
 
 
 def _to_be(plan: BotPlan, evidence: Evidence | None) -> list[Block]:

@@ -52,3 +52,10 @@ def test_desktop_pdd_lists_manual_steps_out_of_scope(plans):
     text = pdd.render_markdown(plans[1])
     assert "- Out of scope (manual): drag in SAP Logon: SAP: drag the item row" in text
     assert "| 9 | SAP Logon | drag | Item 10 | name=Item 10 |   | 60% |" in text
+
+
+def test_data_flow_links_each_entry_to_the_last_copy(plans):
+    text = pdd.render_markdown(plans[1])
+    assert "| 6 | SAP Logon: Net value | 8 | SAP Logon: Your reference |" in text
+    excel = pdd.render_markdown(plans[0])
+    assert "| 27 | Excel: E2 | 30 | Chrome: Due date |" in excel
