@@ -20,7 +20,6 @@ from discover.privacy._protect import (
     VALUE_MODES,
     apply_privacy,
     protect_events,
-    user_name_rewriter,
 )
 from discover.privacy._report import (
     STEPS,
@@ -36,6 +35,7 @@ from discover.privacy._secret import (
     pseudonymise_user,
     resolve_secret,
 )
+from discover.privacy._text import echo_rewriter, user_name_rewriter
 
 __all__ = [
     "DEFAULT_DENY_APPS",
@@ -52,6 +52,7 @@ __all__ = [
     "RedactionReport",
     "RedactionRule",
     "apply_privacy",
+    "echo_rewriter",
     "hash_value",
     "mask_value",
     "protect_events",

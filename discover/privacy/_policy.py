@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from discover.detectors import DETECTOR_NAMES
@@ -108,6 +108,9 @@ class PrivacyPolicy:
         fragment are removed; ``keep``: unchanged.
     rules : tuple of RedactionRule, default=()
         Replacements applied in order, before the detectors.
+    hide_value_echoes : bool, default=True
+        Replace typed and copied values (4 to 200 characters) where they appear
+        again in titles, labels and URLs by ``<value>``; off when values are kept.
     """
 
     keep_values: bool = False
@@ -123,7 +126,8 @@ class PrivacyPolicy:
     drop_fields: tuple[str, ...] = ()
     hash_fields: tuple[str, ...] = ()
     url_query: str = "mask"
-    rules: tuple[RedactionRule, ...] = field(default_factory=tuple)
+    rules: tuple[RedactionRule, ...] = ()
+    hide_value_echoes: bool = True
 
     @classmethod
     def from_dict(
@@ -339,4 +343,5 @@ _PARSERS = {
     "hash_fields": _hash_columns,
     "url_query": _url_query,
     "rules": _rules,
+    "hide_value_echoes": _bool,
 }

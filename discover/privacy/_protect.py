@@ -7,21 +7,19 @@ Steps, in order (each counted in the report):
 3. hash every remaining value (``value_hash``, HMAC under the project secret);
 4. empty the ``drop_fields``, hash the ``hash_fields``;
 5. apply the policy's ``[[privacy.rules]]``, in order;
-6. strip credentials from URLs and mask (or drop) query and fragment values;
-7. run the built-in detectors on the remaining text columns;
-8. pseudonymise user names, in ``user`` and wherever they appear in text;
-9. mask the values (analysis), remove them (redacted copies) or keep them (opt-in).
+6. hide typed and copied values where they reappear in titles, labels and URLs;
+7. strip credentials from URLs and mask (or drop) query and fragment values;
+8. run the built-in detectors on the remaining text columns;
+9. pseudonymise user names, in ``user`` and wherever they appear in text;
+10. mask the values (analysis), remove them (redacted copies) or keep them (opt-in).
 
-Text is rewritten per distinct value, not per row: window titles and labels repeat,
-so a table of a million events costs the distinct texts it holds.
+Text is rewritten per distinct value, not per row (``_text.py``).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from fnmatch import fnmatchcase
 
 import numpy as np
 import pandas as pd
@@ -36,7 +34,15 @@ from discover.privacy._secret import (
     pseudonymise_user,
     resolve_secret,
 )
-from models.events import TEXT_COLUMNS
+from discover.privacy._text import (
+    echo_rewriter,
+    glob_rows,
+    rewrite_texts,
+    rewrite_texts_counted,
+    search_rows,
+    user_name_rewriter,
+)
+from models.events import TEXT_COLUMNS, VALUE_ACTIONS
 
 #: What happens to values: masked (analysis), removed (redacted copies) or kept.
 VALUE_MODES: tuple[str, ...] = ("mask", "remove", "keep")
@@ -51,7 +57,6 @@ _PASSWORD_COLUMNS = tuple(
 )
 _URL_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@")
 _URL_QUERY_VALUE = re.compile(r"=([^&;#]+)")
-_MIN_USER_NAME = 3
 
 Counts = Counter
 
@@ -162,7 +167,7 @@ def apply_privacy(
         counts["drop_field", "drop_fields", column] += int(out[column].notna().sum())
         out[column] = None
     for column in policy.hash_fields:
-        out[column], found = _rewrite(
+        out[column], found = rewrite_texts(
             out[column], lambda text: (hash_value(text, secret), 1)
         )
         counts["hash_field", "hash_fields", column] += found
@@ -172,10 +177,17 @@ def apply_privacy(
         if c not in policy.drop_fields and c not in policy.hash_fields
     ]
     _apply_rules(out, policy, text_columns, counts)
+    if policy.hide_value_echoes and values != "keep":
+        is_value = events["action"].astype(str).isin(VALUE_ACTIONS).to_numpy()
+        typed = events["value"][is_value & events["value"].notna().to_numpy()]
+        hide = echo_rewriter(str(v) for v in pd.unique(typed))
+        for column in text_columns:
+            out[column], found = rewrite_texts(out[column], hide)
+            counts["echo", "typed or copied values", column] += found
     if "url" in text_columns:
         _clean_urls(out, policy, "password" in detectors, counts)
     for column in text_columns:
-        out[column], found = _rewrite_counted(
+        out[column], found = rewrite_texts_counted(
             out[column], lambda text: redact_text(text, detectors)
         )
         for name, n in found.items():
@@ -223,7 +235,7 @@ def _drop_events(
     )
     for column, name, patterns in lists:
         for pattern in patterns:
-            hit = keep & _glob(events[column], (pattern,))
+            hit = keep & glob_rows(events[column], (pattern,))
             counts["drop_events", f"{name} '{pattern}'", "events"] += int(hit.sum())
             keep &= ~hit
     for column, name, patterns in (
@@ -235,45 +247,21 @@ def _drop_events(
         present = events[column].notna().to_numpy() & (
             events[column].astype(str).to_numpy() != ""
         )
-        hit = keep & present & ~_glob(events[column], patterns)
+        hit = keep & present & ~glob_rows(events[column], patterns)
         counts["drop_events", f"{name} (not listed)", "events"] += int(hit.sum())
         keep &= ~hit
     return events.loc[keep].reset_index(drop=True).copy()
 
 
-def _glob(series: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
-    """Rows whose text matches one of `patterns` (fnmatch, case-insensitive)."""
-    lowered = tuple(p.lower() for p in patterns)
-    return _test_texts(
-        series, lambda text: any(fnmatchcase(text.lower(), p) for p in lowered)
-    )
-
-
-def _test_texts(series: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
-    """`test` of each row's text (False where missing), run once per distinct text."""
-    values = series.to_numpy(dtype=object)
-    present = pd.notna(values)
-    result = np.zeros(len(values), dtype=bool)
-    if present.any():
-        codes, uniques = pd.factorize(values[present])
-        verdicts = np.array([test(str(text)) for text in uniques], dtype=bool)
-        result[present] = verdicts[codes]
-    return result
-
-
 def _remove_passwords(out: pd.DataFrame, counts: Counts) -> None:
     secret_field = np.zeros(len(out), dtype=bool)
     for column in _PASSWORD_COLUMNS:
-        secret_field |= _search(out[column], PASSWORD_FIELD)
-    secret_field |= _search(out["target_css"], PASSWORD_CSS)
+        secret_field |= search_rows(out[column], PASSWORD_FIELD)
+    secret_field |= search_rows(out["target_css"], PASSWORD_CSS)
     for column in ("value", "value_hash"):
         hit = secret_field & out[column].notna().to_numpy()
         counts["password", "password field", column] += int(hit.sum())
         out.loc[hit, column] = None
-
-
-def _search(series: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
-    return _test_texts(series, lambda text: pattern.search(text) is not None)
 
 
 def _hash_values(out: pd.DataFrame, secret: bytes, counts: Counts) -> None:
@@ -295,7 +283,7 @@ def _apply_rules(
         for column in rule.columns:
             if column not in text_columns:
                 continue
-            out[column], found = _rewrite(
+            out[column], found = rewrite_texts(
                 out[column], lambda text, c=compiled, r=rule.replace: c.subn(r, text)
             )
             counts["rule", name, column] += found
@@ -305,7 +293,7 @@ def _clean_urls(
     out: pd.DataFrame, policy: PrivacyPolicy, credentials: bool, counts: Counts
 ) -> None:
     if credentials:
-        out["url"], found = _rewrite(
+        out["url"], found = rewrite_texts(
             out["url"], lambda text: _URL_CREDENTIALS.subn(r"\1<userinfo>@", text)
         )
         counts["url", "credentials", "url"] += found
@@ -321,7 +309,7 @@ def _clean_urls(
         rest, found = _URL_QUERY_VALUE.subn("=<v>", text[cut:])
         return text[:cut] + rest, found
 
-    out["url"], found = _rewrite(out["url"], clean)
+    out["url"], found = rewrite_texts(out["url"], clean)
     step = "query values masked" if policy.url_query == "mask" else "queries dropped"
     counts["url", step, "url"] += found
 
@@ -336,71 +324,5 @@ def _pseudonymise_users(
     counts["user", "pseudonymised", "user"] += len(names)
     replace = user_name_rewriter(names, secret)
     for column in text_columns:
-        out[column], found = _rewrite(out[column], replace)
+        out[column], found = rewrite_texts(out[column], replace)
         counts["user", "user name", column] += found
-
-
-def user_name_rewriter(
-    names: list[str] | tuple[str, ...], secret: bytes
-) -> Callable[[str], tuple[str, int]]:
-    """A function that replaces the user `names` in a text by their pseudonyms.
-
-    Names shorter than three characters are left alone (too many false hits);
-    matching ignores case and needs a non-alphanumeric character (or the end) on
-    both sides, so ``anna.schmidt`` is found in ``C:\\Users\\anna.schmidt``.
-
-    >>> rewrite = user_name_rewriter(["anna.schmidt"], b"k")
-    >>> rewrite("C:/Users/Anna.Schmidt/cards.xlsx")
-    ('C:/Users/user-9506d7d2ea/cards.xlsx', 1)
-    """
-    # Longest first, so "anna.schmidt" wins over "anna" inside the same text.
-    long_names = sorted(
-        {n for n in names if len(n) >= _MIN_USER_NAME}, key=lambda n: (-len(n), n)
-    )
-    if not long_names:
-        return lambda text: (text, 0)
-    pattern = re.compile(
-        "(?<![A-Za-z0-9])(?:"
-        + "|".join(re.escape(n) for n in long_names)
-        + ")(?![A-Za-z0-9])",
-        re.IGNORECASE,
-    )
-    lookup = {name.lower(): pseudonymise_user(name, secret) for name in long_names}
-
-    def rewrite(text: str) -> tuple[str, int]:
-        return pattern.subn(lambda m: lookup.get(m.group().lower(), "<user>"), text)
-
-    return rewrite
-
-
-def _rewrite(
-    series: pd.Series, change: Callable[[str], tuple[str, int]]
-) -> tuple[pd.Series, int]:
-    """Apply `change` to each distinct text; the total of its counts, per row."""
-    new, found = _rewrite_counted(series, lambda text: _as_counter(change(text)))
-    return new, found.get("", 0)
-
-
-def _as_counter(result: tuple[str, int]) -> tuple[str, dict[str, int]]:
-    text, n = result
-    return text, {"": n} if n else {}
-
-
-def _rewrite_counted(
-    series: pd.Series, change: Callable[[str], tuple[str, dict[str, int]]]
-) -> tuple[pd.Series, Counter]:
-    """Apply `change` to each distinct text of `series`; counts weighted by rows."""
-    values = series.to_numpy(dtype=object).copy()
-    present = pd.notna(values)
-    total: Counter = Counter()
-    if present.any():
-        codes, uniques = pd.factorize(values[present])
-        n_rows = np.bincount(codes, minlength=len(uniques))
-        new = np.empty(len(uniques), dtype=object)
-        for index, text in enumerate(uniques):
-            changed, found = change(str(text))
-            new[index] = changed if (found or changed != str(text)) else text
-            for name, n in found.items():
-                total[name] += n * int(n_rows[index])
-        values[present] = new[codes]
-    return pd.Series(values, index=series.index, dtype=object), total

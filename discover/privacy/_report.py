@@ -17,6 +17,7 @@ STEPS: tuple[str, ...] = (
     "drop_field",
     "hash_field",
     "rule",
+    "echo",
     "url",
     "detector",
     "user",
@@ -62,6 +63,8 @@ class RedactionCount:
             return f"{self.field} dropped"
         if self.step == "hash_field":
             return f"{self.field} hashed"
+        if self.step == "echo":
+            return f"typed or copied values in {self.field}"
         if self.step == "value":
             return f"values {self.rule}"
         if self.step == "user" and self.field == "user":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ from discover.privacy import (
     PrivacyPolicy,
     RedactionRule,
     apply_privacy,
+    echo_rewriter,
     hash_value,
     protect_events,
     pseudonymise_user,
@@ -116,6 +118,7 @@ def test_report_counts_every_change_per_rule_and_field(seeded, policy):
         "rules[0] (Customer <customer>) in window: 2",
         "rules[1] (<term>) in window: 1",
         "rules[2] (INV-<number>) in target_name: 1",
+        "typed or copied values in url: 1",  # the password, before credentials
         "credentials in url: 1",
         "query values masked in url: 2",
         "de_tax_id in window: 1",
@@ -340,6 +343,50 @@ def test_rules_for_target_apply_to_every_target_column():
     assert report.count("rule") == 2
 
 
+def test_typed_values_are_hidden_where_they_reappear_in_other_text():
+    events = table(
+        action=["type", "click", "key", "click"],
+        value=["R-2026-62315", None, "Enter", None],
+        target_name=[
+            "Invoice",
+            "Rechnung R-2026-62315 - Kestrel",
+            "Search",
+            "Enter R-2026-623150",
+        ],
+    )
+    protected, report = apply_privacy(events, secret=SECRET)
+    assert protected["target_name"].tolist() == [
+        "Invoice",
+        "Rechnung <value> - Kestrel",
+        "Search",
+        "Enter R-2026-623150",  # key names are not values; no match inside a number
+    ]
+    assert report.count("echo", field="target_name") == 1
+    off = PrivacyPolicy(hide_value_echoes=False)
+    for kept in (
+        protect_events(events, secret=SECRET, policy=off),
+        protect_events(events, secret=SECRET, keep_values=True),
+    ):
+        assert kept.loc[1, "target_name"] == "Rechnung R-2026-62315 - Kestrel"
+
+
+WORDS = st.text(alphabet="ab1-", min_size=1, max_size=6)
+
+
+@given(
+    words=st.lists(WORDS, min_size=1, max_size=8), text=st.text("ab1- x", max_size=40)
+)
+def test_echo_rewriter_equals_a_longest_first_alternation(words, text):
+    wanted = sorted({w.strip() for w in words if 4 <= len(w.strip()) <= 200})
+    if wanted:
+        body = "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
+        pattern = re.compile(f"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])")
+        expected = pattern.subn("<value>", text)
+    else:
+        expected = (text, 0)
+    assert echo_rewriter(words)(text) == expected
+
+
 def test_policy_from_toml_reads_every_key(policy):
     assert policy.deny_apps == ("KeePass*",)
     assert policy.rules[0] == RedactionRule(
@@ -365,8 +412,8 @@ def test_policy_from_dict_applies_over_a_base():
             {"zzz": 1},
             "p.toml: privacy.zzz: unknown key; known keys: allow_apps, allow_urls, "
             "deny_apps, deny_urls, deny_windows, detectors, drop_fields, "
-            "hash_fields, keep_values, pseudonymise_users, rules, secret_env, "
-            "secret_file, url_query",
+            "hash_fields, hide_value_echoes, keep_values, pseudonymise_users, "
+            "rules, secret_env, secret_file, url_query",
         ),
         (
             {"detectors": ["emial"]},
