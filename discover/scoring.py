@@ -719,8 +719,11 @@ def explain(candidate: Candidate) -> tuple[str, ...]:
             f"{score.automatability:.2f}, worth {score.value_per_month:,.0f} "
             f"{score.currency}."
         )
-    weakest = min(score.factors, key=lambda f: (f.value, f.name), default=None)
-    if weakest is not None and weakest.value < 0.75:
+    # The factor that costs the most automatability (weight x shortfall).
+    weakest = max(
+        score.factors, key=lambda f: (f.weight * (1 - f.value), f.name), default=None
+    )
+    if weakest is not None and weakest.value < 0.9:
         why.append(f"Weakest factor: {weakest.name} ({weakest.note}).")
     return tuple(why)
 

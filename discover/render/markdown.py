@@ -9,7 +9,7 @@ from discover.render._format import markdown_text, number, plain, recorded
 from discover.scoring import FACTORS
 from models import Candidate, RankedReport
 
-_MAX_INPUTS = 20
+_MAX_INPUTS = 8
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -62,7 +62,7 @@ def _summary(report: RankedReport, currency: str) -> str:
         f"- **{total} candidates** from {number(counts.get('events', 0))} events: "
         f"{counts.get('users', 0)} users, {counts.get('days', 0)} days "
         f"({counts.get('user_days', 0)} user-days), {counts.get('apps', 0)} apps.",
-        f"- {'Top ' + str(len(shown)) if len(shown) < total else 'Together'} they "
+        f"- {f'The top {len(shown)}' if len(shown) < total else 'Together they'} "
         f"would save {number(hours, 1)} hours a month, worth {number(value)} "
         f"{markdown_text(currency)}.",
     ]

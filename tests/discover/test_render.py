@@ -154,6 +154,11 @@ def test_build_report_counts_inputs_and_keeps_the_ranking():
     assert best.automatability == round(automatability, 4) == 0.7667
     assert best.hours_per_month == round(hours, 4) == 0.3905
     assert best.value_per_month == round(hours * 40, 2) == 15.62
+    # traced_values costs most (0.2 x 0.5) though rule_based (0.25 x 0.25) weighs more
+    assert report.candidates[0].why[-1] == (
+        "Weakest factor: traced_values (10 of 20 entered values were copied earlier "
+        "in the same run)."
+    )
     assert report.scoring_version == "1.0"
     assert report.formula == FORMULA
     assert report.settings == load_settings().to_dict()
@@ -168,6 +173,9 @@ def test_build_report_top_keeps_the_best_and_counts_all():
     report = build_report(candidates, events, settings, top=1)
     assert [c.rank for c in report.candidates] == [1]
     assert report.counts["candidates"] == 2
+    assert "\n- The top 1 would save 0.4 hours a month, worth 16 EUR.\n" in (
+        render_markdown(report)
+    )
     with pytest.raises(ValueError, match=r"^top must be an int >= 1 or None; got 0$"):
         build_report(candidates, events, settings, top=0)
 
