@@ -225,7 +225,7 @@ def boundary_evidence(
     """Score the gap before each position as an instance boundary.
 
     The score adds: +2 at a hard cut; `ROW_WEIGHT` before the first event that
-    reads a spreadsheet row never read before in the stream, -1 where the same
+    reads the next spreadsheet row, never read before in the stream, -1 where the same
     row is read on both sides of the gap; -1 where a copy-paste link spans the
     gap; the pause,
     ``log10(gap / median gap)`` clipped to ±`PAUSE_WEIGHT`; +0.5 before a start
@@ -254,9 +254,10 @@ def boundary_evidence(
         if present.size:
             _, first = np.unique(local[present], return_index=True)
             first_read[present[first]] = True
-        # A loop over a sheet moves on to rows it never read before; rows read
-        # again and again (a lookup table) say nothing about boundaries.
-        new_row = first_read & (prev >= 0) & (local != prev)
+        # A loop over a sheet moves on to the next row, one it never read before;
+        # rows read again and again (a lookup table) or visited in no order say
+        # nothing about boundaries.
+        new_row = first_read & (prev >= 0) & (local == prev + 1)
         score[lo:hi] += np.where(new_row, ROW_WEIGHT, 0.0)
         score[lo:hi] -= np.where(known & (prev == after), 1.0, 0.0)
         links = flow_links(events, rows[lo:hi])
