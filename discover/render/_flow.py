@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -94,22 +95,55 @@ def _node(x: float, y: float, node: FlowNode, number_text: str, tip: str) -> Mar
     )
 
 
-def _edge(x1: float, y1: float, x2: float, y2: float, css: str) -> Markup:
-    middle = (x1 + x2) / 2
-    path = (
-        f"M{number(x1)} {number(y1)} C{number(middle)} {number(y1)} "
-        f"{number(middle)} {number(y2)} {number(x2 - 6)} {number(y2)}"
+Point = tuple[float, float]
+
+
+def _curve(start: Point, c1: Point, c2: Point, end: Point, css: str) -> Markup:
+    """A cubic edge ending in an arrowhead that points along its last tangent."""
+    dx, dy = end[0] - c2[0], end[1] - c2[1]
+    if math.hypot(dx, dy) < 1e-6:
+        dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    stop = (end[0] - 6 * ux, end[1] - 6 * uy)
+    path = "M{} {} C{} {} {} {} {} {}".format(
+        *(number(v) for v in (*start, *c1, *c2, *stop))
     )
-    head = (
-        f"{number(x2 - 7)},{number(y2 - 4)} {number(x2)},{number(y2)} "
-        f"{number(x2 - 7)},{number(y2 + 4)}"
+    base = (end[0] - 7 * ux, end[1] - 7 * uy)
+    corners = (
+        (base[0] - 4 * uy, base[1] + 4 * ux),
+        end,
+        (base[0] + 4 * uy, base[1] - 4 * ux),
     )
+    head = " ".join(f"{number(x)},{number(y)}" for x, y in corners)
     return tag(
         "g",
         {"class": css},
         tag("path", {"d": path, "fill": "none"}),
         tag("polygon", {"points": head}),
     )
+
+
+def _across(start: Point, end: Point, css: str = "edge") -> Markup:
+    """Leave and arrive horizontally (step to step)."""
+    middle = (start[0] + end[0]) / 2
+    return _curve(start, (middle, start[1]), (middle, end[1]), end, css)
+
+
+def _down(start: Point, end: Point) -> Markup:
+    """Leave a box's bottom downwards, arrive horizontally (into a branch)."""
+    return _curve(
+        start, (start[0], end[1]), ((start[0] + end[0]) / 2, end[1]), end, "branch"
+    )
+
+
+def _up(start: Point, end: Point) -> Markup:
+    """Arrive at a box's bottom from below (back onto the main path)."""
+    middle = (start[1] + end[1]) / 2
+    if end[0] >= start[0] + 20:
+        c1 = ((start[0] + end[0]) / 2, start[1])
+        return _curve(start, c1, (end[0], start[1]), end, "branch")
+    return _curve(start, (start[0], middle), (end[0], middle), end, "branch")
 
 
 def flow_diagram(
@@ -184,13 +218,13 @@ def flow_diagram(
     previous = (left - 23, start_y)
     for i, step in enumerate(steps):
         x, y = x_of(i), y_of(step.lane)
-        marks.append(_edge(previous[0], previous[1], x, y + _NODE_H / 2, "edge"))
+        marks.append(_across(previous, (x, y + _NODE_H / 2)))
         tip = f"step {i + 1}: {lanes[step.lane]}: {step.label}"
         if step.share < 0.999:
             tip += f" (in {number(step.share * 100, 0)} % of instances)"
         marks.append(_node(x, y, step, str(i + 1), tip))
         previous = (x + _NODE_W, y + _NODE_H / 2)
-    marks.append(_edge(previous[0], previous[1], end_x - 7, end_y, "edge"))
+    marks.append(_across(previous, (end_x - 7, end_y)))
 
     for b, branch in enumerate(branches):
         y_row = band_top + b * _LANE_H + (_LANE_H - _NODE_H) / 2
@@ -212,16 +246,28 @@ def flow_diagram(
         cursor = here
         for k, node in enumerate(branch.nodes):
             x = x_of(branch.start + 1 + k)
-            parts.append(_edge(cursor[0], cursor[1], x, y_row + _NODE_H / 2, "branch"))
+            entry = (x, y_row + _NODE_H / 2)
+            parts.append(
+                _down(here, entry) if k == 0 else _across(cursor, entry, "branch")
+            )
             tip = f"{branch.label}: {lanes[node.lane]}: {node.label}"
             parts.append(_node(x, y_row, node, "", tip))
             cursor = (x + _NODE_W, y_row + _NODE_H / 2)
-        if not branch.nodes:
-            # A skip: dip into the branch row so the arc stays readable.
-            dip = ((here[0] + there[0]) / 2, y_row + _NODE_H / 2)
-            parts.append(_edge(here[0], here[1], dip[0], dip[1], "branch"))
-            cursor = dip
-        parts.append(_edge(cursor[0], cursor[1], there[0], there[1], "branch"))
+        if branch.nodes:
+            last_x = x_of(branch.start + len(branch.nodes))
+            if there[0] < cursor[0] + 20:  # rejoins above: leave from the top
+                cursor = (last_x + _NODE_W / 2, y_row)
+            parts.append(_up(cursor, there))
+        else:
+            # A skip: run along the branch row, then climb back.
+            bottom = y_row + _NODE_H / 2
+            middle = ((here[0] + there[0]) / 2, bottom)
+            parts.append(
+                _curve(here, (here[0], bottom), (here[0], bottom), middle, "branch")
+            )
+            parts.append(
+                _curve(middle, (there[0], bottom), (there[0], bottom), there, "branch")
+            )
         label_x = x_of(max(branch.start, 0)) + (_NODE_W / 2 if branch.start >= 0 else 0)
         parts.append(
             svg_text(label_x + 6, y_row - 4, branch.label, class_="branch-label")
