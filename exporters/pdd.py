@@ -15,6 +15,7 @@ from lxml import etree
 
 from exporters._escape import markdown_text, one_line, xml_text
 from exporters._files import write_files
+from exporters._plan_check import check_plan
 from models.botplan import (
     AttachWindow,
     BotPlan,
@@ -163,6 +164,7 @@ def render_html(plan: BotPlan) -> str:
 
 def render_files(plan: BotPlan) -> dict[str, str]:
     """Return ``PDD.md`` and ``PDD.html``."""
+    check_plan(plan)
     return {"PDD.md": render_markdown(plan), "PDD.html": render_html(plan)}
 
 

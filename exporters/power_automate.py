@@ -17,6 +17,7 @@ from pathlib import Path, PureWindowsPath
 from exporters._escape import one_line, robin_key, robin_string
 from exporters._files import write_files
 from exporters._keys import pad_keys
+from exporters._plan_check import check_plan
 from models.botplan import (
     App,
     AttachWindow,
@@ -71,6 +72,7 @@ def render_flow(plan: BotPlan) -> str:
 
 def render_files(plan: BotPlan) -> dict[str, str]:
     """Return the export's files, name -> text."""
+    check_plan(plan)
     return {"flow.txt": render_flow(plan)}
 
 

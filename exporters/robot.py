@@ -20,6 +20,7 @@ from exporters._escape import (
 )
 from exporters._files import write_files
 from exporters._keys import selenium_keys, windows_keys
+from exporters._plan_check import check_plan
 from models.botplan import (
     AttachWindow,
     BotPlan,
@@ -113,6 +114,7 @@ def render_conda_yaml(plan: BotPlan) -> str:
 
 def render_files(plan: BotPlan) -> dict[str, str]:
     """Return every file of the robot folder, name -> text."""
+    check_plan(plan)
     return {
         "tasks.robot": render_tasks(plan),
         "robot.yaml": render_robot_yaml(plan),

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from exporters._escape import one_line, xpath_literal
 from exporters._files import write_files
 from exporters._keys import tagui_keys
+from exporters._plan_check import check_plan
 from models.botplan import (
     AttachWindow,
     BotPlan,
@@ -50,6 +51,7 @@ def render_flow(plan: BotPlan) -> str:
 
 def render_files(plan: BotPlan) -> dict[str, str]:
     """Return the export's files, name -> text."""
+    check_plan(plan)
     return {"flow.tag": render_flow(plan)}
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from exporters._escape import one_line
 from exporters._files import write_files
+from exporters._plan_check import check_plan
 from exporters._uipath_xaml import render_main
 from models.botplan import (
     AttachWindow,
@@ -129,6 +130,7 @@ def render_project_json(plan: BotPlan) -> str:
 
 def render_files(plan: BotPlan) -> dict[str, str]:
     """Return the project's files, name -> text."""
+    check_plan(plan)
     return {"project.json": render_project_json(plan), "Main.xaml": render_xaml(plan)}
 
 
