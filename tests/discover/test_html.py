@@ -577,3 +577,20 @@ def test_heatmap_shades_cells_by_the_square_root_of_counts():
     assert opacity == [1.0, 1.0, pytest.approx(0.12 + 0.88 * 0.5, abs=0.01), 1.0]
     tips = svg.xpath("//g[@class='cell']/title/text()")
     assert tips[1] == "A → B: 100 switches"
+
+
+def test_days_and_times_follow_the_configured_timezone(fixture):
+    # 09:00 UTC is 23:00 the day before in Honolulu (UTC-10).
+    from discover.config import load_settings
+
+    candidates, events = fixture
+    settings = load_settings(None, {"scoring": {"timezone": "Pacific/Honolulu"}})
+    page = render_html(build_report(candidates, events, settings), events)
+    doc = lxml.html.fromstring(page)
+    timeline = doc.xpath("//svg[@data-chart='instances-over-time']")[0]
+    assert timeline.xpath("./text[@class='small']/text()") == [
+        "2024-03-03",
+        "2024-03-06",
+    ]
+    first = doc.xpath("//section[@id='cand-Cinv']//details[@open]/summary/text()")[0]
+    assert "2024-03-03 23:00:00 HST" in first
