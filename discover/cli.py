@@ -6,6 +6,7 @@ stdout carries the result only; progress, notes and errors go to stderr. Exit co
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,10 @@ KeepValuesOpt = Annotated[
     typer.Option(
         "--keep-values", help="Keep typed and copied values in clear (opt-in)."
     ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="Text encoding of the inputs (default: UTF-8)."),
 ]
 MapOpt = Annotated[
     list[str] | None,
@@ -146,6 +151,7 @@ def run_analysis(
     keep_values: bool,
     quiet: bool,
     column_map: list[str] | None = None,
+    encoding: str | None = None,
 ):
     """Read and analyse `paths` with a progress display; note skipped events."""
     from discover.pipeline import analyse
@@ -156,6 +162,7 @@ def run_analysis(
             paths,
             settings,
             input_format=input_format,
+            encoding=encoding,
             skip_invalid=skip_invalid,
             column_map=parse_map(column_map),
             notify=stage,
@@ -172,6 +179,7 @@ def run_analysis(
 def validate(
     paths: Paths,
     input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
     column_map: MapOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -183,7 +191,10 @@ def validate(
 
     with user_errors():
         result = validate_events(
-            paths, input_format=input_format, column_map=parse_map(column_map)
+            paths,
+            input_format=input_format,
+            column_map=parse_map(column_map),
+            encoding=encoding,
         )
         for error in result.errors:
             stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
@@ -203,6 +214,7 @@ def rank(
     top: TopOpt = 20,
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     column_map: MapOpt = None,
@@ -216,6 +228,7 @@ def rank(
             paths,
             config,
             input_format=input_format,
+            encoding=encoding,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
@@ -232,6 +245,7 @@ def show(
     output: OutputOpt = None,
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -244,6 +258,7 @@ def show(
             paths,
             config,
             input_format=input_format,
+            encoding=encoding,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
@@ -271,6 +286,7 @@ def label(
     ] = LabelFormat.csv,
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -288,6 +304,7 @@ def label(
             paths,
             config,
             input_format=input_format,
+            encoding=encoding,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
@@ -318,6 +335,7 @@ def evaluate(
     output: OutputOpt = None,
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Score discovery against ground truth that discovery never sees.
@@ -335,6 +353,7 @@ def evaluate(
             paths,
             config,
             input_format=input_format,
+            encoding=encoding,
             skip_invalid=False,
             keep_values=False,
             quiet=quiet,
@@ -345,7 +364,7 @@ def evaluate(
                 "no ground truth: pass --truth FILE (event_id,routine,instance) or "
                 "read a log that carries truth columns (caseID, Task/idx)."
             )
-        runtime = sum(analysis.timings_s.values())
+        runtime = analysis.timings_s["tokens"] + analysis.timings_s["discover"]
         scores = evaluate_routines(analysis.events, labels, analysis.routines, runtime)
         write_result(render_evaluation(scores, fmt.value), output)
 
@@ -383,3 +402,122 @@ def simulate(
         )
         written = stream_simulation(config, output)
         note(f"wrote {len(written)} files to {output}", quiet)
+
+
+class Target(str, Enum):
+    uipath = "uipath"
+    power_automate = "power-automate"
+    robot = "robot"
+    tagui = "tagui"
+    pdd = "pdd"
+
+
+@app.command()
+def export(
+    paths: Paths,
+    to: Annotated[Target, typer.Option("--to", help="RPA tool to write for.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the bot skeletons.")
+    ],
+    candidate: Annotated[
+        list[str] | None,
+        typer.Option("--candidate", help="Candidate id (repeatable); default: top N."),
+    ] = None,
+    top: TopOpt = 3,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing files.")
+    ] = False,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    keep_values: KeepValuesOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write bot skeletons for the best candidates: one folder each, plus an index."""
+    from discover.export import export_candidates
+
+    with user_errors():
+        analysis = run_analysis(
+            paths,
+            config,
+            input_format=input_format,
+            encoding=encoding,
+            skip_invalid=skip_invalid,
+            keep_values=keep_values,
+            quiet=quiet,
+        )
+        chosen = pick_candidates(analysis, candidate, top)
+        written = export_candidates(
+            chosen, to.value, output, force=force, keep_values=keep_values
+        )
+        for path in written:
+            write_result(str(path), None)
+        note(f"exported {len(chosen)} candidates for {to.value} to {output}", quiet)
+
+
+def pick_candidates(analysis, ids: list[str] | None, top: int) -> list:
+    """Candidates named by id (prefixes allowed), else the best `top`."""
+    if not ids:
+        return list(analysis.candidates[:top])
+    chosen = []
+    for wanted in ids:
+        found = analysis.candidate(wanted)
+        if found is None:
+            known = ", ".join(c.candidate_id for c in analysis.candidates[:10])
+            raise DeskmineError(
+                f"no candidate matches id {wanted!r}; "
+                f"known ids start with: {known or '(none found)'}."
+            )
+        chosen.append(found)
+    return chosen
+
+
+@app.command()
+def report(
+    paths: Paths,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write.")
+    ] = Path("report.html"),
+    top: TopOpt = 20,
+    export_dir: Annotated[
+        Path | None,
+        typer.Option("--export-dir", help="Link to skeletons exported to this folder."),
+    ] = None,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    keep_values: KeepValuesOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write one self-contained HTML report with charts (opens offline)."""
+    from discover.export import candidate_folder
+    from discover.render.html import render_html
+    from discover.report import report_from_analysis
+
+    with user_errors():
+        analysis = run_analysis(
+            paths,
+            config,
+            input_format=input_format,
+            encoding=encoding,
+            skip_invalid=skip_invalid,
+            keep_values=keep_values,
+            quiet=quiet,
+        )
+        ranked = report_from_analysis(analysis, top=top)
+        links = None
+        if export_dir is not None:
+            links = {
+                c.candidate_id: os.path.relpath(
+                    export_dir / candidate_folder(c), output.parent.resolve()
+                )
+                for c in ranked.candidates
+                if (export_dir / candidate_folder(c)).is_dir()
+            }
+        with progress(quiet) as stage:
+            stage("rendering")
+            html = render_html(ranked, analysis.events, export_links=links)
+        write_result(html, output)
+        note(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", quiet)

@@ -49,6 +49,7 @@ def analyse(
     input_format: str | None = None,
     skip_invalid: bool = False,
     column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
     notify: Notify | None = None,
 ) -> Analysis:
     """Read recordings and find, score and rank the routines in them.
@@ -65,6 +66,8 @@ def analyse(
         Skip invalid events (counted in ``read.errors``) instead of stopping.
     column_map : dict or None, default=None
         Column mapping for the generic CSV reader.
+    encoding : str or None, default=None
+        Text encoding of the inputs; None means UTF-8 (BOMs are honoured).
     notify : callable or None, default=None
         Called with the name of each stage as it starts (progress display).
 
@@ -93,6 +96,7 @@ def analyse(
         input_format=input_format,
         skip_invalid=skip_invalid,
         column_map=column_map,
+        encoding=encoding,
     )
     lap("read")
     secret, configured = resolve_secret(settings.privacy.secret_env)
