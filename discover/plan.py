@@ -91,6 +91,9 @@ _RESERVED = frozenset(
     "nothing null object of on or return select set short single step stop "
     "string sub switch then this throw to true try typeof until var void when "
     "while with xor".split()
+    # names the exporters themselves use: the row table and row, UiPath's Excel and
+    # WSSessionData arguments, PAD's ExcelInstance, TagUI's loop index n
+    + "row rows excel excelinstance wssessiondata n".split()
 )
 TABLE = "rows"
 ROW = "row"

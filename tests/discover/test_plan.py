@@ -249,6 +249,8 @@ def test_identifier_avoids_words_reserved_by_a_target_language():
     assert identifier("Date") == "date_value"  # a VB.NET type in UiPath expressions
     assert identifier("Error") == "error_value"  # a PAD keyword
     assert identifier("Due date") == "due_date"
+    assert identifier("Rows") == "rows_value"  # the table every row loop reads
+    assert identifier("N") == "n_value"  # TagUI's loop index
 
 
 def test_cell_written_inside_a_row_loop_gets_a_todo():
