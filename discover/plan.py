@@ -170,7 +170,7 @@ def title_pattern(window: str | None, *, keep_values: bool = False) -> str | Non
     return f"*{tail}" if sep and head else window
 
 
-def identifier(text: str, fallback: str = "value") -> str:
+def identifier(text: str, fallback: str = "value", *, reserved: bool = True) -> str:
     """Return a lower-case ASCII identifier made from `text` (``[a-z][a-z0-9_]*``).
 
     Examples
@@ -182,7 +182,7 @@ def identifier(text: str, fallback: str = "value") -> str:
     name = "_".join(words)[:40].strip("_")
     if not name:
         return fallback
-    if name in _RESERVED:
+    if reserved and name in _RESERVED:
         return f"{name}_value"
     return name if name[0].isalpha() else f"{fallback}_{name}"
 
@@ -337,7 +337,7 @@ class _PlanBuilder:
             self.apps[key] = filled
             return
         technology = _technology(step)
-        key = identifier(step.app, "app")
+        key = identifier(step.app, "app", reserved=False)  # keys are never variables
         while key in self.apps:
             key = f"{key}_{len(self.apps) + 1}"
         self.app_keys[step.app] = key
