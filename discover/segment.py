@@ -44,6 +44,7 @@ _START_ACTIONS = frozenset({"open", "file_open", "navigate"})
 _END_ACTIONS = frozenset({"submit", "file_save", "close"})
 _SOURCE_ACTIONS = frozenset({"copy", "cut"})
 _SINK_ACTIONS = frozenset({"paste", "type", "edit_cell"})
+_READ_ACTIONS = frozenset({"copy", "cut", "select_cell"})
 _CELL_ROW = re.compile(r"^\$?[A-Za-z]{1,3}\$?(\d+)")
 
 
@@ -225,7 +226,7 @@ def boundary_evidence(
     """Score the gap before each position as an instance boundary.
 
     The score adds: +2 at a hard cut; `ROW_WEIGHT` before the first event that
-    reads the next spreadsheet row, never read before in the stream, -1 where the same
+    reads (copy, cut, select) a row of a sheet not read before, -1 where the same
     row is read on both sides of the gap; -1 where a copy-paste link spans the
     gap; the pause,
     ``log10(gap / median gap)`` clipped to ±`PAUSE_WEIGHT`; +0.5 before a start
@@ -239,6 +240,14 @@ def boundary_evidence(
     n = rows.shape[0]
     score = np.where(hard, 2.0, 0.0)
     sheet_row = spreadsheet_rows(events)[rows]
+    sheet = (
+        events["workbook"].fillna("").astype(str)
+        + "\x1f"
+        + events["sheet"].fillna("").astype(str)
+    ).to_numpy(dtype=object)[rows]
+    reading = np.isin(
+        events["action"].astype(str).to_numpy()[rows], list(_READ_ACTIONS)
+    )
     action = events["action"].astype(str).to_numpy()[rows]
     for s in range(len(offsets) - 1):
         lo, hi = int(offsets[s]), int(offsets[s + 1])
@@ -249,16 +258,8 @@ def boundary_evidence(
         after = _last_seen(local[::-1])[::-1]  # row read at or after
         prev = np.r_[-1, before[:-1]]
         known = (prev >= 0) & (after >= 0)
-        first_read = np.zeros(hi - lo, dtype=bool)
-        present = np.flatnonzero(local >= 0)
-        if present.size:
-            _, first = np.unique(local[present], return_index=True)
-            first_read[present[first]] = True
-        # A loop over a sheet moves on to the next row, one it never read before;
-        # rows read again and again (a lookup table) or visited in no order say
-        # nothing about boundaries.
-        new_row = first_read & (prev >= 0) & (local == prev + 1)
-        score[lo:hi] += np.where(new_row, ROW_WEIGHT, 0.0)
+        reads = np.where(reading[lo:hi], local, -1)
+        score[lo:hi] += np.where(_next_rows(reads, sheet[lo:hi]), ROW_WEIGHT, 0.0)
         score[lo:hi] -= np.where(known & (prev == after), 1.0, 0.0)
         links = flow_links(events, rows[lo:hi])
         if links.shape[0]:
@@ -275,6 +276,30 @@ def boundary_evidence(
     after_end[1:] = np.isin(action[:-1], list(_END_ACTIONS))
     score += np.where(after_end & ~hard, 0.5, 0.0)
     return score
+
+
+def _next_rows(row: np.ndarray, sheet: np.ndarray) -> np.ndarray:
+    """Events reading a row of a sheet for the first time (one stream).
+
+    A loop over a sheet moves on to a row it never read before on that sheet;
+    rows read again and again (a lookup table) or reads on other sheets in
+    between (a glance at another table) do not make a boundary. `row` holds
+    ``-1`` for events that read no row (writes included: pasting into the next
+    free row is not a loop over the sheet's rows).
+    """
+    out = np.zeros(row.shape[0], dtype=bool)
+    present = np.flatnonzero(row >= 0)
+    if present.size == 0:
+        return out
+    order = present[np.lexsort((present, sheet[present]))]
+    same_sheet = np.r_[False, sheet[order[1:]] == sheet[order[:-1]]]
+    previous = np.r_[-1, row[order[:-1]]]
+    keys = [f"{a}\x1f{b}" for a, b in zip(sheet[order], row[order], strict=True)]
+    _, first = np.unique(np.asarray(keys, dtype=object), return_index=True)
+    first_read = np.zeros(order.shape[0], dtype=bool)
+    first_read[first] = True
+    out[order] = same_sheet & first_read & (row[order] != previous)
+    return out
 
 
 def _last_seen(values: np.ndarray) -> np.ndarray:
