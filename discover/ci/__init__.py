@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ __all__ = [
     "match_candidates",
     "read_events_cached",
     "reader_version",
+    "render_baseline",
     "render_result_json",
     "render_summary",
     "run_ci",
@@ -186,6 +187,32 @@ class CiResult:
             "exports": dict(sorted(self.exports.items())),
             "notes": list(self.notes),
         }
+
+
+def render_baseline(result: CiResult) -> str:
+    """Return this run's ranked report as a baseline file (JSON, newline-ended).
+
+    The ``rank --format json`` report with every routine's ``instances`` left
+    empty: comparison reads steps, variants and scores only, and the event ids
+    of every run would make the committed file grow with the recordings and
+    change on every update (sample_sessions: 2.0 MB -> 0.5 MB). It still
+    validates against ``report.schema.json``; full reports work as baselines too.
+
+    Parameters
+    ----------
+    result : CiResult
+
+    Returns
+    -------
+    str
+    """
+    from discover.report import render_report
+
+    candidates = tuple(
+        replace(c, routine=replace(c.routine, instances=()))
+        for c in result.report.candidates
+    )
+    return render_report(replace(result.report, candidates=candidates), "json")
 
 
 def render_result_json(result: CiResult) -> str:
@@ -324,9 +351,9 @@ def run_ci(
 
     Invalid events are skipped and counted (rule ``invalid-recordings``), never
     fatal. Nothing is written except exported skeletons under `export_dir` and
-    cache entries under `cache_dir`; the caller writes the summary, the JSON
-    result and, with `update_baseline`, ``render_report(result.report, "json")``
-    to the baseline path.
+    cache entries under `cache_dir`; the caller writes the summary
+    (``render_summary``), the JSON result (``render_result_json``) and, with
+    `update_baseline`, ``render_baseline(result)`` to the baseline path.
 
     Parameters
     ----------

@@ -30,11 +30,7 @@ from typing import Any
 from discover import readers
 from discover.errors import ConfigError, InputError, InvalidEventsError
 from discover.readers import ReadResult
-
-try:
-    from discover.readers._paths import as_path_list, expand_paths
-except ImportError:  # readers from before the _paths split (drop when merged)
-    as_path_list, expand_paths = readers._as_path_list, readers._expand
+from discover.readers._paths import as_path_list, expand_paths
 from models import conform_event_table
 
 __all__ = ["CACHE_FORMAT", "CacheStats", "read_events_cached", "reader_version"]

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from discover.ci import CiResult, run_ci
+from discover.ci import CiResult, render_baseline, run_ci
 from discover.config import Settings, load_settings
-from discover.report import render_report
 from discover.simulate import ROUTINE_TYPES, SimulationConfig, stream_simulation
 
 EVENTS_PER_USER_DAY = 400
@@ -105,7 +104,7 @@ def first_result(versions, ci_settings_default, tmp_path_factory) -> CiResult:
 def baseline_file(first_result, tmp_path_factory) -> Path:
     """The ranked report of ``base``, written as ``--update-baseline`` does."""
     path = tmp_path_factory.mktemp("ci-baseline") / "baseline.json"
-    path.write_text(render_report(first_result.report, "json"), encoding="utf-8")
+    path.write_text(render_baseline(first_result), encoding="utf-8")
     return path
 
 

@@ -21,6 +21,7 @@ from discover.ci import (
     compare_reports,
     evaluate_rules,
     load_baseline,
+    render_baseline,
     render_result_json,
     render_summary,
     run_ci,
@@ -358,3 +359,20 @@ def test_baseline_cut_with_top_marks_lower_candidates_unlisted(base_result):
     total = report.counts["candidates"]
     assert notes[0].startswith(f"The baseline lists 3 of its {total} candidates")
     assert not outcome(changes)["new-candidate"].fired
+
+
+def test_baseline_file_drops_instances_and_still_validates(first_result, tmp_path):
+    text = render_baseline(first_result)
+    data = json.loads(text)
+    jsonschema.validate(data, load_schema("report"))
+    assert all(c["routine"]["instances"] == [] for c in data["candidates"])
+    full = first_result.report.to_dict()
+    for candidate in full["candidates"]:
+        candidate["routine"]["instances"] = []
+    assert data == full
+    path = tmp_path / "baseline.json"
+    path.write_text(text)
+    changes, _ = compare_reports(
+        first_result.report, load_baseline(path).report, CiSettings()
+    )
+    assert {c.status for c in changes} == {"matched"}
