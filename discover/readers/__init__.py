@@ -19,6 +19,8 @@ xes            XES event logs (``<log>``), streamed; trace name -> truth
 tockler        Tockler window exports (``App;Title;Begin;End``), day-first
                dates; ``Activity`` / ``Case`` -> truth
 mapped_csv     any CSV, with ``column_map`` naming the columns
+smartrpa       SmartRPA CSV logs (``event_type``, ``category``, ``application``
+               and ``clipboard_content`` / ``tag_*``); SmartRPA XES goes to xes
 ============== ================================================================
 
 Every problem is one ``InputError`` (``path:line: field: reason``); lines are
@@ -47,6 +49,7 @@ from discover.readers.cpn import read_cpn_csv
 from discover.readers.jsonl import read_jsonl
 from discover.readers.mapped_csv import check_column_map, read_mapped_csv
 from discover.readers.native_csv import read_native_csv
+from discover.readers.smartrpa import read_smartrpa
 from discover.readers.tockler import read_tockler
 from discover.readers.xes import read_xes
 from models import conform_event_table, empty_event_table, sort_events
@@ -62,6 +65,7 @@ FORMATS: tuple[str, ...] = (
     "xes",
     "tockler",
     "mapped_csv",
+    "smartrpa",
 )
 
 _READERS: Mapping[str, Callable[[Source, ReadOptions], Batch]] = {
@@ -72,6 +76,7 @@ _READERS: Mapping[str, Callable[[Source, ReadOptions], Batch]] = {
     "xes": read_xes,
     "tockler": read_tockler,
     "mapped_csv": read_mapped_csv,
+    "smartrpa": read_smartrpa,
 }
 # With --input-format, files inside folders are read when their content looks like
 # a recording or their name ends like the forced format's files do.
@@ -83,6 +88,7 @@ _SUFFIXES = {
     "xes": (".xes", ".xml"),
     "tockler": (".csv",),
     "mapped_csv": (".csv", ".tsv", ".txt"),
+    "smartrpa": (".csv",),
 }
 
 

@@ -25,6 +25,7 @@ SAMPLES = {
     "cpn_log9_slice.csv": "cpn_csv",
     "cpn_log1_slice.xes": "xes",
     "tockler_sample.csv": "tockler",
+    "smartrpa_travel.csv": "smartrpa",
 }
 
 

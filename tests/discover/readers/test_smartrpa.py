@@ -1,0 +1,198 @@
+"""SmartRPA logs: the 49-column CSV and SmartRPA-style XES, mapped to the table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from discover.config import Settings
+from discover.errors import InvalidEventsError
+from discover.pipeline import analyse
+from discover.readers import read_events, validate_events
+from discover.readers.smartrpa import EVENT_TYPES, map_event_type
+from models import ACTIONS
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "readers"
+SAMPLE = DATA / "smartrpa_travel.csv"
+HEADER = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+
+
+def _row(**fields: str) -> str:
+    names = HEADER.split(",")
+    return ",".join(fields.get(name, "") for name in names)
+
+
+def test_read_smartrpa_csv_maps_every_column_it_knows():
+    result = read_events(SAMPLE)
+    events = result.events
+    assert result.formats == {str(SAMPLE): "smartrpa"}
+    assert len(HEADER.split(",")) == 49
+    assert result.n_lines == 15 and result.errors == () and result.truth is None
+    assert events["action"].tolist() == [
+        "open",
+        "file_open",
+        "select_cell",
+        "copy",
+        "open",
+        "navigate",
+        "click",
+        "paste",
+        "type",
+        "click",
+        "submit",
+        "edit_cell",
+        "hotkey",
+        "file_save",
+        "close",
+    ]
+    assert events["app"].tolist()[:5] == [
+        "Chrome",
+        "Excel",
+        "Excel",
+        "Clipboard",
+        "Chrome",
+    ]
+    # the quoted innerText spans three physical lines: the next record is line 14
+    assert events["line"].tolist()[9:12] == [11, 14, 15]
+    # SmartRPA's "12:55:01:120" (milliseconds after a colon) is read as .120
+    assert [t.isoformat() for t in events["ts"].iloc[[0, 1]]] == [
+        "2021-06-23T12:54:52.993000+00:00",
+        "2021-06-23T12:55:01.120000+00:00",
+    ]
+    # the clipboard watcher records no user: it takes the user of the row before
+    assert set(events["user"]) == {"simon"}
+    assert set(events["session"]) == {"20210623125452"}
+    cell = events.iloc[2]
+    assert (cell["workbook"], cell["sheet"], cell["cell"], cell["value"]) == (
+        "travel_requests.xlsx",
+        "Requests",
+        "B2",
+        None,
+    )
+    paste = events.iloc[7]
+    assert paste[["target_role", "target_id", "target_label", "value"]].tolist() == [
+        "input:text",
+        "traveller",
+        "traveller",
+        "Jo Bloggs",
+    ]
+    assert paste["target_xpath"] == '//*[@id="traveller"]'
+    assert paste["url"] == "https://travel.example.com/request/new"
+    assert events.iloc[8]["value"] == "420"
+    assert events.iloc[9]["target_label"] == "Send request"
+    assert events.iloc[11][["cell", "value"]].tolist() == ["F2", "sent"]
+    assert events.iloc[12]["target_label"] == "ctrl+s"
+    assert events.iloc[13][["target_role", "target_label"]].tolist() == [
+        "file",
+        "travel_requests.xlsx",
+    ]
+    # a browser extension id is no UI target
+    assert events.iloc[0]["target_id"] is None
+
+
+def test_read_smartrpa_xes_maps_apps_and_actions_like_the_csv():
+    path = DATA / "smartrpa_travel.xes"
+    result = read_events(path)
+    events = result.events
+    assert result.formats == {str(path): "xes"}
+    assert events["app"].tolist() == ["Excel", "Clipboard", "Chrome", "Chrome"]
+    assert events["action"].tolist() == ["select_cell", "copy", "paste", "click"]
+    assert events["cell"].tolist()[0] == "B2"
+    assert events["target_label"].tolist()[2:] == ["traveller", "Send request"]
+    assert set(events["user"]) == {"simon"}
+    assert set(result.truth["instance"]) == {"20210623125452"}
+
+
+def test_read_smartrpa_xes_names_the_xes_attribute_in_errors(tmp_path):
+    text = (DATA / "smartrpa_travel.xes").read_text(encoding="utf-8")
+    path = tmp_path / "bad.xes"
+    path.write_text(text.replace('value="clickButton"', 'value="clickBuuton"'))
+    result = validate_events(path)
+    assert [str(e) for e in result.errors] == [
+        f"{path}:42: concept:name: unknown SmartRPA event type 'clickBuuton'; "
+        f"did you mean 'clickButton'? (the {len(EVENT_TYPES)} known types are "
+        "listed in discover/readers/smartrpa.py)"
+    ]
+
+
+def test_smartrpa_event_types_map_onto_actions_whatever_the_case():
+    assert set(EVENT_TYPES.values()) <= set(ACTIONS)
+    assert map_event_type("Modified") == map_event_type("modified") == "file_save"
+    assert map_event_type("programOpen") == "open"
+    assert map_event_type("teleport") is None
+
+
+def test_read_smartrpa_reports_bad_rows_with_their_lines(tmp_path):
+    path = tmp_path / "log.csv"
+    base = {"user": "simon", "category": "Browser", "application": "Chrome"}
+    rows = [
+        _row(timestamp="2021-06-23 12:55:01:120", event_type="clickLink", **base),
+        _row(timestamp="2021-06-23 25:61:00", event_type="clickLink", **base),
+        _row(timestamp="23/06/2021 12:55", event_type="clickLink", **base),
+        _row(timestamp="2021-06-23 12:55:03", event_type="teleport", **base),
+        _row(timestamp="2021-06-23 12:55:04", event_type="", **base),
+        _row(timestamp="", event_type="clickLink", **base),
+        "2021-06-23 12:55:05;simon;Browser;Chrome;clickLink",
+        _row(timestamp="2021-06-23 12:55:06", event_type="copy", user="simon"),
+    ]
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = validate_events(path)
+    assert [f"{e.line}: {e.field}: {e.reason}" for e in result.errors] == [
+        "3: timestamp: not an ISO 8601 time: '2021-06-23 25:61:00'",
+        "4: timestamp: not an ISO 8601 time: '23/06/2021 12:55'",
+        "5: event_type: unknown SmartRPA event type 'teleport' (the "
+        f"{len(EVENT_TYPES)} known types are listed in discover/readers/smartrpa.py)",
+        "6: event_type: missing",
+        "7: timestamp: missing",
+        "8: csv: expected 49 fields as in the header; got 1 (line 8; check the "
+        "quoting)",
+        "9: application: missing, and no category to stand for it",
+    ]
+    assert result.events["line"].tolist() == [2]
+    with pytest.raises(InvalidEventsError, match=r"^.*log\.csv:3: timestamp: "):
+        read_events(path)
+
+
+def test_read_smartrpa_reports_missing_columns(tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_text(
+        "user,category,application,event_type,clipboard_content\n"
+        "simon,Clipboard,Clipboard,copy,x\n",
+        encoding="utf-8",
+    )
+    result = validate_events(path)
+    assert result.formats == {str(path): "smartrpa"}
+    assert [str(e) for e in result.errors] == [
+        f"{path}:1: timestamp: missing column; a SmartRPA log has timestamp, "
+        "user, category, application, event_type, ..."
+    ]
+
+
+def test_read_smartrpa_semicolon_file_is_read_by_its_own_separator(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text(
+        HEADER.replace(",", ";")
+        + "\n"
+        + _row(
+            timestamp="2021-06-23T12:55:00+02:00",
+            user="simon",
+            category="Clipboard",
+            application="Clipboard",
+            event_type="copy",
+            clipboard_content="Jo Bloggs",
+        ).replace(",", ";")
+        + "\n",
+        encoding="utf-8",
+    )
+    events = read_events(path, input_format="smartrpa").events
+    assert events["ts"].iloc[0].isoformat() == "2021-06-23T10:55:00+00:00"
+    assert events["value"].tolist() == ["Jo Bloggs"]
+
+
+def test_rank_runs_unchanged_on_a_smartrpa_log():
+    analysis = analyse([SAMPLE], Settings())
+    assert analysis.read.formats == {str(SAMPLE): "smartrpa"}
+    assert len(analysis.events) == 15
+    # values are masked before discovery sees them
+    assert "Jo Bloggs" not in set(analysis.events["value"].dropna())
