@@ -35,6 +35,7 @@ def mixed(tmp_path: Path) -> Path:
     (root / "README.md").write_text("# recordings\n")
     (root / "truth.csv").write_text("event_id,routine,instance\na.jsonl:1,r,1\n")
     (root / "event.schema.json").write_text('{\n  "type": "object"\n}\n')
+    (root / "book.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 300)
     return root
 
 
