@@ -3,8 +3,8 @@
 The page needs no network: charts are inline SVG (``discover.render.charts``), the
 style and the table-sorting script are inlined, and a Content-Security-Policy allows
 only those two by hash, so even an escaping bug could not run a recorded ``<script>``.
-Typed and copied values never appear: the renderer reads labels, times and counts,
-never ``value`` or ``value_hash`` (hashes only link copies to pastes internally).
+Typed and copied values never appear: the renderer never reads ``value`` and never
+writes ``value_hash`` (hashes only link a copy to its paste, internally).
 The same input gives the same bytes.
 """
 
@@ -17,15 +17,13 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from discover.render import charts
 from discover.render._html_candidate import candidate_section
-from discover.render._html_data import EventContext, anchor, app_switches, app_time
+from discover.render._html_charts import charts_section
+from discover.render._html_data import EventContext, anchor
 from discover.render._svg import (
     Markup,
-    figure,
     figure_box,
     hours,
     join,
@@ -36,8 +34,6 @@ from discover.render._svg import (
 )
 from models import Candidate, RankedReport
 
-#: Candidates drawn in the instances-over-time small multiples.
-MAX_TIMELINES = 12
 _TEMPLATES = Path(__file__).with_name("templates")
 _TEXT_CELLS = {1: "name-cell", 2: "apps-cell"}
 _NEEDED = ("event_id", "ts", "user", "session", "app", "action", "value_hash")
@@ -122,10 +118,11 @@ def _render(
     total = int(report.counts.get("candidates", len(shown)))
     body = [
         tag("h1", None, title),
+        _contents(),
         _inputs(report),
         _summary_section(report, shown, context, scoring, currency),
         _table_section(shown, total),
-        _charts_section(shown, context, idle_cap_s, currency),
+        charts_section(shown, context, idle_cap_s, currency),
         *(
             candidate_section(c, context, export_links.get(c.candidate_id))
             for c in shown
@@ -169,6 +166,19 @@ def _page(title: str, body: Markup) -> str:
 def _digest(text: str) -> str:
     raw = hashlib.sha256(text.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(raw).decode("ascii")
+
+
+def _contents() -> Markup:
+    links = [
+        tag("a", {"href": f"#{target}"}, text)
+        for target, text in (
+            ("summary", "Summary"),
+            ("candidates", "Ranked candidates"),
+            ("charts", "Charts"),
+            ("settings", "Settings"),
+        )
+    ]
+    return tag("nav", {"class": "contents"}, join(links, " · "))
 
 
 def _inputs(report: RankedReport) -> Markup:
@@ -340,122 +350,6 @@ def _table_section(shown: Sequence[Candidate], total: int) -> Markup:
                 tag("thead", None, header),
                 tag("tbody", None, *rows),
             ),
-        ),
-    )
-
-
-def _day_range(context: EventContext, shown: Sequence[Candidate]) -> list[str]:
-    days = set(context.days.tolist())
-    if not days:
-        starts = [i.start_ns for c in shown for i in c.routine.instances]
-        days = (
-            set(context.day_of_ns(np.array(starts, dtype=np.int64)))
-            if starts
-            else set()
-        )
-    if not days:
-        return []
-    every = pd.date_range(min(days), max(days), freq="D")
-    return [d.strftime("%Y-%m-%d") for d in every]
-
-
-def _charts_section(
-    shown: Sequence[Candidate], context: EventContext, idle_cap_s: float, currency: str
-) -> Markup:
-    def label(position: int, candidate: Candidate) -> str:
-        return f"{candidate.rank or position}. {candidate.name}"
-
-    hours = charts.bar_chart(
-        "hours",
-        "Hours saved per month by candidate",
-        [
-            charts.Bar(
-                label(p, c),
-                c.score.hours_per_month,
-                "#" + anchor(c.candidate_id),
-                f"{number(c.score.runs_per_month, 1)} runs / month",
-            )
-            for p, c in enumerate(shown, start=1)
-        ],
-        unit="h",
-    )
-    scatter = charts.scatter_chart(
-        "value-automatability",
-        "Value per month against automatability",
-        [
-            charts.Point(
-                label(p, c),
-                c.score.automatability,
-                c.score.value_per_month,
-                c.score.runs_per_month,
-                "#" + anchor(c.candidate_id),
-                str(c.rank or p),
-            )
-            for p, c in enumerate(shown, start=1)
-        ],
-        x_label="automatability",
-        y_label=f"value / month ({currency})",
-        size_label="runs / month",
-    )
-    apps = charts.bar_chart(
-        "app-time",
-        "Active time by application",
-        [
-            charts.Bar(app, seconds / 3600)
-            for app, seconds in app_time(context.events, idle_cap_s)
-        ],
-        unit="h",
-        digits=2,
-    )
-    labels, matrix = app_switches(context.events)
-    switches = charts.heatmap(
-        "app-switches", "Switches between applications", labels, matrix
-    )
-    days = _day_range(context, shown)
-    position = {day: i for i, day in enumerate(days)}
-    series = []
-    for p, candidate in enumerate(shown[:MAX_TIMELINES], start=1):
-        counts = [0] * len(days)
-        starts = np.array(
-            [i.start_ns for i in candidate.routine.instances], dtype=np.int64
-        )
-        for day in context.day_of_ns(starts) if len(starts) else []:
-            if day in position:
-                counts[position[day]] += 1
-        series.append(
-            charts.Series(
-                label(p, candidate), tuple(counts), "#" + anchor(candidate.candidate_id)
-            )
-        )
-    timeline = charts.small_multiples(
-        "instances-over-time", "Instances per day by candidate", days, series
-    )
-    more = len(shown) - len(series)
-    return tag(
-        "section",
-        {"class": "charts"},
-        tag("h2", {"id": "charts"}, "Charts"),
-        figure("Hours saved per month", hours, "Bars link to each candidate."),
-        figure(
-            "Value against automatability",
-            scatter,
-            "Bubble area is runs per month; the number is the rank.",
-        ),
-        figure(
-            "Time by application",
-            apps,
-            f"Time until the user's next event, gaps capped at {number(idle_cap_s)} s.",
-        ),
-        figure(
-            "Application switching",
-            switches,
-            "Consecutive events of one user and session.",
-        ),
-        figure(
-            "Instances over time",
-            timeline,
-            f"Days in {context.timezone}; each row scaled to its own maximum."
-            + (f" {more} more candidates not drawn." if more > 0 else ""),
         ),
     )
 
