@@ -79,6 +79,12 @@ EncodingOpt = Annotated[
     str | None,
     typer.Option("--encoding", help="Text encoding of the inputs (default: UTF-8)."),
 ]
+TimezoneOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--timezone", help="IANA zone of times recorded without one (default UTC)."
+    ),
+]
 MapOpt = Annotated[
     list[str] | None,
     typer.Option("--map", help="Column mapping for generic CSV, e.g. ts=Time."),
@@ -152,6 +158,7 @@ def run_analysis(
     quiet: bool,
     column_map: list[str] | None = None,
     encoding: str | None = None,
+    timezone: str | None = None,
 ):
     """Read and analyse `paths` with a progress display; note skipped events."""
     from discover.pipeline import analyse
@@ -163,6 +170,7 @@ def run_analysis(
             settings,
             input_format=input_format,
             encoding=encoding,
+            timezone=timezone,
             skip_invalid=skip_invalid,
             column_map=parse_map(column_map),
             notify=stage,
@@ -180,6 +188,7 @@ def validate(
     paths: Paths,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
     column_map: MapOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -195,6 +204,7 @@ def validate(
             input_format=input_format,
             column_map=parse_map(column_map),
             encoding=encoding,
+            timezone=timezone,
         )
         for error in result.errors:
             stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
@@ -215,6 +225,7 @@ def rank(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     column_map: MapOpt = None,
@@ -229,6 +240,7 @@ def rank(
             config,
             input_format=input_format,
             encoding=encoding,
+            timezone=timezone,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
@@ -246,6 +258,7 @@ def show(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -259,6 +272,7 @@ def show(
             config,
             input_format=input_format,
             encoding=encoding,
+            timezone=timezone,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
@@ -287,6 +301,7 @@ def label(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -305,6 +320,7 @@ def label(
             config,
             input_format=input_format,
             encoding=encoding,
+            timezone=timezone,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
@@ -336,6 +352,7 @@ def evaluate(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Score discovery against ground truth that discovery never sees.
@@ -354,6 +371,7 @@ def evaluate(
             config,
             input_format=input_format,
             encoding=encoding,
+            timezone=timezone,
             skip_invalid=False,
             keep_values=False,
             quiet=quiet,
@@ -430,6 +448,7 @@ def export(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -443,6 +462,7 @@ def export(
             config,
             input_format=input_format,
             encoding=encoding,
+            timezone=timezone,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
@@ -487,6 +507,7 @@ def report(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -502,6 +523,7 @@ def report(
             config,
             input_format=input_format,
             encoding=encoding,
+            timezone=timezone,
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,

@@ -50,6 +50,7 @@ def analyse(
     skip_invalid: bool = False,
     column_map: dict[str, str] | None = None,
     encoding: str | None = None,
+    timezone: str | None = None,
     notify: Notify | None = None,
 ) -> Analysis:
     """Read recordings and find, score and rank the routines in them.
@@ -68,6 +69,8 @@ def analyse(
         Column mapping for the generic CSV reader.
     encoding : str or None, default=None
         Text encoding of the inputs; None means UTF-8 (BOMs are honoured).
+    timezone : str or None, default=None
+        IANA zone of times recorded without one; None means UTC.
     notify : callable or None, default=None
         Called with the name of each stage as it starts (progress display).
 
@@ -97,6 +100,7 @@ def analyse(
         skip_invalid=skip_invalid,
         column_map=column_map,
         encoding=encoding,
+        timezone=timezone,
     )
     lap("read")
     secret, configured = resolve_secret(settings.privacy.secret_env)
