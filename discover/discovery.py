@@ -55,6 +55,9 @@ REMNANT_SHARE = 0.5
 #: In one round, a further template is used only if at most this share of its
 #: cycles' events went to routines accepted earlier in the round.
 STALE_SHARE = 0.1
+#: An instance window reaches at most this many times the typical span of the
+#: routine's core steps (plus two events).
+SPAN_FACTOR = 2.0
 #: A core step follows the same core step in at least this share of its windows.
 STEADY_SHARE = 0.67
 #: Repeated occurrences of one token in a cycle beyond this count share a step.
@@ -650,15 +653,29 @@ def _instances(
         np.flatnonzero(segment_of[1:] != segment_of[:-1]) + 1, len(segment_of)
     ]
     ends = np.minimum(ends, seg_end[np.searchsorted(seg_end, starts, side="right")])
-    window_positions, window_of = _expand(starts, ends)
-    keys = _step_keys(window_of, tokens[window_positions])
     n_windows = starts.shape[0]
-    is_core, is_allowed = _members(
-        keys,
-        window_of,
-        tokens[window_positions],
-        n_windows,
-    )
+    reach = ends.copy()  # where the next execution starts: remnants lie before it
+    for _ in range(2):
+        window_positions, window_of = _expand(starts, ends)
+        keys = _step_keys(window_of, tokens[window_positions])
+        is_core, is_allowed = _members(
+            keys, window_of, tokens[window_positions], n_windows
+        )
+        # An execution spans about as many events as its core steps reach in a
+        # typical window; beyond twice that, the window holds other work.
+        last_core = np.zeros(n_windows, dtype=np.int64)
+        np.maximum.at(
+            last_core,
+            window_of[is_core],
+            window_positions[is_core] - starts[window_of[is_core]] + 1,
+        )
+        if not is_core.any():
+            break
+        typical = float(np.median(last_core[last_core > 0]))
+        limit = int(np.ceil(SPAN_FACTOR * typical)) + 2
+        if np.all(ends - starts <= limit):
+            break
+        ends = np.minimum(ends, starts + limit)
     n_core = np.unique(keys[is_core]).shape[0]
     if n_core < min_length:
         return [], []
@@ -675,7 +692,7 @@ def _instances(
         if members.shape[0] < min_length:
             continue
         found.append(free[window_positions[lo + members]])
-        window_ends.append(int(free[window_positions[hi - 1]]))
+        window_ends.append(int(free[reach[w] - 1]))
     if len(found) < min_instances:
         return [], []
     return found, window_ends
