@@ -35,7 +35,7 @@ from discover.privacy._secret import (
     pseudonymise_user,
     resolve_secret,
 )
-from discover.privacy._text import echo_rewriter, user_name_rewriter
+from discover.privacy._text import echo_rewriter, names_rewriter, user_name_rewriter
 
 __all__ = [
     "DEFAULT_DENY_APPS",
@@ -55,6 +55,7 @@ __all__ = [
     "echo_rewriter",
     "hash_value",
     "mask_value",
+    "names_rewriter",
     "protect_events",
     "pseudonymise_user",
     "resolve_secret",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 from discover.detectors import DETECTOR_NAMES
@@ -108,6 +109,11 @@ class PrivacyPolicy:
         fragment are removed; ``keep``: unchanged.
     rules : tuple of RedactionRule, default=()
         Replacements applied in order, before the detectors.
+    names_file : str, default=""
+        A UTF-8 text file with one name per line (customers, employees; ``#``
+        starts a comment line): each is replaced by ``<name>`` wherever it appears
+        in text, case ignored. A relative path is taken from the folder of the
+        config file. Keep the list out of the config: it is personal data itself.
     hide_value_echoes : bool, default=True
         Replace typed and copied values (4 to 200 characters) where they appear
         again in titles, labels and URLs by ``<value>``; off when values are kept.
@@ -127,7 +133,29 @@ class PrivacyPolicy:
     hash_fields: tuple[str, ...] = ()
     url_query: str = "mask"
     rules: tuple[RedactionRule, ...] = ()
+    names_file: str = ""
     hide_value_echoes: bool = True
+
+    def names(self) -> tuple[str, ...]:
+        """The names listed in `names_file` (none when it is not set).
+
+        Raises
+        ------
+        ConfigError
+            The file cannot be read as UTF-8 text.
+        """
+        if not self.names_file:
+            return ()
+        path = Path(self.names_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise ConfigError(
+                f"{path}: privacy.names_file: cannot read the names: {reason}"
+            ) from None
+        lines = (line.strip() for line in text.splitlines())
+        return tuple(line for line in lines if line and not line.startswith("#"))
 
     @classmethod
     def from_dict(
@@ -180,6 +208,10 @@ class PrivacyPolicy:
                     f"{path}: privacy.{key}: unknown key{_hint(key, known)}"
                 )
             changes[key] = _PARSERS[key](data[key], path, f"privacy.{key}")
+        names_file = changes.get("names_file")
+        if names_file and not Path(names_file).is_absolute() and Path(path).is_file():
+            # Relative to the config file, not to wherever deskmine runs.
+            changes["names_file"] = str(Path(path).parent / names_file)
         return replace(policy, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -344,4 +376,5 @@ _PARSERS = {
     "url_query": _url_query,
     "rules": _rules,
     "hide_value_echoes": _bool,
+    "names_file": _text,
 }

@@ -6,7 +6,7 @@ Steps, in order (each counted in the report):
 2. remove values typed into password-like fields, hash included;
 3. hash every remaining value (``value_hash``, HMAC under the project secret);
 4. empty the ``drop_fields``, hash the ``hash_fields``;
-5. apply the policy's ``[[privacy.rules]]``, in order;
+5. apply the policy's ``[[privacy.rules]]``, in order, then its ``names_file``;
 6. hide typed and copied values where they reappear in titles, labels and URLs;
 7. strip credentials from URLs and mask (or drop) query and fragment values;
 8. run the built-in detectors on the remaining text columns;
@@ -37,6 +37,7 @@ from discover.privacy._secret import (
 from discover.privacy._text import (
     echo_rewriter,
     glob_rows,
+    names_rewriter,
     rewrite_texts,
     rewrite_texts_counted,
     search_rows,
@@ -177,6 +178,11 @@ def apply_privacy(
         if c not in policy.drop_fields and c not in policy.hash_fields
     ]
     _apply_rules(out, policy, text_columns, counts)
+    if policy.names_file:
+        hide_names = names_rewriter(policy.names())
+        for column in text_columns:
+            out[column], found = rewrite_texts(out[column], hide_names)
+            counts["names", "names_file", column] += found
     if policy.hide_value_echoes and values != "keep":
         is_value = events["action"].astype(str).isin(VALUE_ACTIONS).to_numpy()
         typed = events["value"][is_value & events["value"].notna().to_numpy()]

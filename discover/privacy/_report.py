@@ -17,6 +17,7 @@ STEPS: tuple[str, ...] = (
     "drop_field",
     "hash_field",
     "rule",
+    "names",
     "echo",
     "url",
     "detector",
@@ -63,6 +64,8 @@ class RedactionCount:
             return f"{self.field} dropped"
         if self.step == "hash_field":
             return f"{self.field} hashed"
+        if self.step == "names":
+            return f"listed names in {self.field}"
         if self.step == "echo":
             return f"typed or copied values in {self.field}"
         if self.step == "value":

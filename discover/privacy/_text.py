@@ -25,6 +25,8 @@ MIN_ECHO = 4
 MAX_ECHO = 200
 #: The placeholder of a typed or copied value found again in a title or label.
 ECHO_PLACEHOLDER = "<value>"
+#: The placeholder of a name from the policy's ``names_file``.
+NAME_PLACEHOLDER = "<name>"
 
 
 def glob_rows(series: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
@@ -104,6 +106,22 @@ def user_name_rewriter(names: Iterable[str], secret: bytes) -> Rewrite:
         return pattern.subn(lambda m: lookup.get(m.group().lower(), "<user>"), text)
 
     return rewrite
+
+
+def names_rewriter(names: Iterable[str]) -> Rewrite:
+    """A function that replaces the listed `names` in a text by ``<name>``.
+
+    Case is ignored; a name is not found inside a longer word.
+
+    >>> rewrite = names_rewriter(["Jonas Weber", "Kestrel Druck KG"])
+    >>> rewrite("Re: Angebot - jonas weber, Kestrel Druck KG")
+    ('Re: Angebot - <name>, <name>', 2)
+    """
+    wanted = {n.strip() for n in names if n.strip()}
+    if not wanted:
+        return lambda text: (text, 0)
+    pattern = re.compile(_bounded(_trie_pattern(wanted)), re.IGNORECASE)
+    return lambda text: pattern.subn(NAME_PLACEHOLDER, text)
 
 
 def echo_rewriter(values: Iterable[str]) -> Rewrite:

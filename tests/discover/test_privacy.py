@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -387,6 +388,38 @@ def test_echo_rewriter_equals_a_longest_first_alternation(words, text):
     assert echo_rewriter(words)(text) == expected
 
 
+def test_names_file_replaces_listed_names_in_every_text_column(seeded, tmp_path):
+    config = tmp_path / "deskmine.toml"
+    config.write_text('[privacy]\nnames_file = "names.txt"\n', encoding="utf-8")
+    shutil.copy(DATA / "names.txt", tmp_path / "names.txt")
+    data = tomllib.loads(config.read_text(encoding="utf-8"))["privacy"]
+    policy = PrivacyPolicy.from_dict(data, str(config))
+    assert policy.names_file == str(tmp_path / "names.txt")  # next to the config
+    assert policy.names() == ("Jonas Weber", "Kestrel Druck")
+    protected, report = apply_privacy(seeded, policy, secret=SECRET)
+    assert protected["window"].tolist()[1:3] == [
+        "Search: <name> - CRM - Google Chrome",
+        "Customer <name> - CRM - Google Chrome",
+    ]
+    assert protected["url"].tolist()[1] == (  # "Kestrel+Druck": query value
+        "https://crm.example.test/search?q=<v>&customer=<v>#top"
+    )
+    assert [c.label for c in report.counts if c.step == "names"] == [
+        "listed names in window: 3"
+    ]
+
+
+def test_names_file_that_cannot_be_read_is_a_config_error(seeded, tmp_path):
+    missing = tmp_path / "names.txt"
+    policy = PrivacyPolicy(names_file=str(missing))
+    with pytest.raises(ConfigError) as caught:
+        apply_privacy(seeded, policy, secret=SECRET)
+    assert str(caught.value) == (
+        f"{missing}: privacy.names_file: cannot read the names: "
+        "No such file or directory"
+    )
+
+
 def test_policy_from_toml_reads_every_key(policy):
     assert policy.deny_apps == ("KeePass*",)
     assert policy.rules[0] == RedactionRule(
@@ -412,8 +445,8 @@ def test_policy_from_dict_applies_over_a_base():
             {"zzz": 1},
             "p.toml: privacy.zzz: unknown key; known keys: allow_apps, allow_urls, "
             "deny_apps, deny_urls, deny_windows, detectors, drop_fields, "
-            "hash_fields, hide_value_echoes, keep_values, pseudonymise_users, "
-            "rules, secret_env, secret_file, url_query",
+            "hash_fields, hide_value_echoes, keep_values, names_file, "
+            "pseudonymise_users, rules, secret_env, secret_file, url_query",
         ),
         (
             {"detectors": ["emial"]},
