@@ -543,3 +543,7 @@ def report(
             html = render_html(ranked, analysis.events, export_links=links)
         write_result(html, output)
         note(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", quiet)
+
+
+if __name__ == "__main__":
+    app()
