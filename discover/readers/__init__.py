@@ -19,6 +19,8 @@ xes            XES event logs (``<log>``), streamed; trace name -> truth
 tockler        Tockler window exports (``App;Title;Begin;End``), day-first
                dates; ``Activity`` / ``Case`` -> truth
 mapped_csv     any CSV, with ``column_map`` naming the columns
+activitywatch  ActivityWatch JSON exports (``{"buckets": ...}``): window, web
+               tab and AFK buckets -> app_switch/focus, navigate, idle
 smartrpa       SmartRPA CSV logs (``event_type``, ``category``, ``application``
                and ``clipboard_content`` / ``tag_*``); SmartRPA XES goes to xes
 ============== ================================================================
@@ -45,6 +47,7 @@ from discover.readers._common import ReadOptions, Source, plain_suffix
 from discover.readers._detect import detect_format
 from discover.readers._paths import as_path_list, expand_paths
 from discover.readers.action_logger import read_action_logger
+from discover.readers.activitywatch import read_activitywatch
 from discover.readers.cpn import read_cpn_csv
 from discover.readers.jsonl import read_jsonl
 from discover.readers.mapped_csv import check_column_map, read_mapped_csv
@@ -66,6 +69,7 @@ FORMATS: tuple[str, ...] = (
     "tockler",
     "mapped_csv",
     "smartrpa",
+    "activitywatch",
 )
 
 _READERS: Mapping[str, Callable[[Source, ReadOptions], Batch]] = {
@@ -77,6 +81,7 @@ _READERS: Mapping[str, Callable[[Source, ReadOptions], Batch]] = {
     "tockler": read_tockler,
     "mapped_csv": read_mapped_csv,
     "smartrpa": read_smartrpa,
+    "activitywatch": read_activitywatch,
 }
 # With --input-format, files inside folders are read when their content looks like
 # a recording or their name ends like the forced format's files do.
@@ -89,6 +94,7 @@ _SUFFIXES = {
     "tockler": (".csv",),
     "mapped_csv": (".csv", ".tsv", ".txt"),
     "smartrpa": (".csv",),
+    "activitywatch": (".json",),
 }
 
 

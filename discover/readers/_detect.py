@@ -19,6 +19,7 @@ _JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".jsonlines"})
 _ACTION_LOGGER_APPS = frozenset({"targetApp", "target.workbookName", "target.tagName"})
 _EVENT_KEYS = frozenset({"ts", "action"})
 _XES_ROOT = re.compile(r"<log[\s>]")
+_ACTIVITYWATCH = re.compile(r'^\s*\{\s*"buckets"\s*:\s*\{')
 
 
 def sniff_delimiter(header: str) -> str:
@@ -94,6 +95,8 @@ def _detect_content(
     if not first:
         return None
     if first.startswith("{"):
+        if _ACTIVITYWATCH.match(text):
+            return "activitywatch"
         if plain_suffix(path) in _JSONL_SUFFIXES:
             return "jsonl"
         try:

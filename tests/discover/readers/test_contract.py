@@ -26,6 +26,7 @@ SAMPLES = {
     "cpn_log1_slice.xes": "xes",
     "tockler_sample.csv": "tockler",
     "smartrpa_travel.csv": "smartrpa",
+    "activitywatch_export.json": "activitywatch",
 }
 
 
