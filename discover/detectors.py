@@ -280,7 +280,7 @@ def redact_text(
 #: id or label, matched case-insensitively; ``pin`` only as a word of its own
 #: (``PIN``, ``pin_code``, ``txtPin``), not inside ``shipping`` or ``spinner``.
 PASSWORD_FIELD = re.compile(
-    r"(?i:pass(?:word|wort|wd|code|phrase)|kennwort|pwd|secret|mot de passe)"
+    r"(?i:pass(?:word|wort|wd|code|phrase)|kennwort|pwd|secret(?!ar[iy])|mot de passe)"
     r"|(?<![A-Za-z])(?i:pin)(?![a-z])|(?<=[a-z])P(?:IN|in)(?![a-z])"
 )
 #: A CSS selector that targets an ``<input type=password>``.

@@ -54,6 +54,9 @@ class RedactionRule:
         A Python regular expression.
     replace : str, default="<redacted>"
         The replacement; ``\\1`` and ``\\g<name>`` refer to groups of `pattern`.
+
+    A rule on ``value`` only matters when values are kept in clear; otherwise they
+    are masked or removed anyway.
     """
 
     field: str
@@ -68,6 +71,7 @@ class RedactionRule:
         return (self.field,)
 
     def to_dict(self) -> dict[str, str]:
+        """Return the rule as its ``[[privacy.rules]]`` table."""
         return {"field": self.field, "pattern": self.pattern, "replace": self.replace}
 
 

@@ -75,6 +75,7 @@ class RedactionCount:
         return f"{self.rule} in {self.field}"
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the line as JSON-ready data, with its readable `label`."""
         return {
             "step": self.step,
             "rule": self.rule,
@@ -94,6 +95,7 @@ class RedactedFile:
     n_events_out: int
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the file entry as JSON-ready data."""
         return {
             "source": self.source,
             "output": self.output,
@@ -131,6 +133,7 @@ class RedactionReport:
 
     @property
     def n_events_dropped(self) -> int:
+        """Events dropped by the allow and deny lists."""
         return self.n_events_in - self.n_events_out
 
     def count(

@@ -111,6 +111,7 @@ def test_checksums_accept_valid_numbers_and_reject_single_digit_changes():
         ({"label": "Shipping address"}, False),
         ({"name": "Spinner"}, False),
         ({"name": "Pinned items"}, False),
+        ({"label": "Secretary"}, False),
         ({"css": "input[type=text]", "name": "User name"}, False),
         ({}, False),
     ],
