@@ -677,8 +677,9 @@ def _instances(
             break
         ends = np.minimum(ends, starts + limit)
     n_core = np.unique(keys[is_core]).shape[0]
-    if n_core < min_length:
-        return [], []
+    working = ~context[window_positions] & is_core
+    if n_core < min_length or np.unique(tokens[window_positions][working]).size < 2:
+        return [], []  # too short, or one action amid switching and scrolling
     found, window_ends = [], []
     for w in range(n_windows):
         lo = np.searchsorted(window_of, w, side="left")
