@@ -3,7 +3,8 @@
 The baseline is the JSON ranked report of an earlier run (``deskmine rank --format
 json``, or ``deskmine ci --update-baseline``), committed with the recordings. Each
 run matches its candidates to the baseline's by routine similarity
-(``match.py``), lists every change, decides the rules (``rules.py``), and gives a
+(``match.py``), lists every change (``compare.py``), decides the rules
+(``rules.py``, thresholds in ``settings.py``), and gives a
 Markdown summary (``summary.py``) and a JSON result
 (``models/schemas/ci-result.schema.json``). Parsed recordings can be cached by
 content hash (``cache.py``) so a push that adds five files parses five files.
@@ -22,23 +23,20 @@ from pathlib import Path
 from typing import Any
 
 from discover.ci.cache import CacheStats, read_events_cached, reader_version
+from discover.ci.compare import Baseline, compare_reports, load_baseline
 from discover.ci.match import Match, match_candidates, step_similarity
 from discover.ci.rules import (
-    RULES,
     STATUSES,
     Change,
-    CiSettings,
     RuleOutcome,
-    apply_fail_on,
     evaluate_rules,
-    new_variants,
-    value_change_pct,
 )
+from discover.ci.settings import RULES, CiSettings, apply_fail_on
 from discover.ci.summary import SUMMARY_LIMIT, render_summary
 from discover.config import Settings
-from discover.errors import ConfigError, InputError
+from discover.errors import ConfigError
 from discover.readers import ReadResult, read_events
-from models import Candidate, RankedReport, Variant
+from models import Candidate, RankedReport
 
 __all__ = [
     "CI_RESULT_VERSION",
@@ -71,26 +69,6 @@ __all__ = [
 CI_RESULT_VERSION = "1"
 
 Notify = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    """A baseline ranked report and where it came from.
-
-    ``listed`` candidates are in the file; ``total`` were found when it was made
-    (more than ``listed`` when the report was cut with ``--top``).
-    """
-
-    path: str
-    report: RankedReport
-
-    @property
-    def listed(self) -> int:
-        return len(self.report.candidates)
-
-    @property
-    def total(self) -> int:
-        return int(self.report.counts.get("candidates", self.listed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,119 +198,6 @@ def render_result_json(result: CiResult) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def load_baseline(path: str | os.PathLike[str]) -> Baseline:
-    """Read a baseline: a JSON ranked report checked against its schema.
-
-    Parameters
-    ----------
-    path : str or path
-
-    Returns
-    -------
-    Baseline
-
-    Raises
-    ------
-    InputError
-        A missing or unreadable file, bad JSON, or JSON that is not a ranked
-        report (``models/schemas/report.schema.json``), located to the field.
-    """
-    import jsonschema
-
-    from models.schemas import load_schema
-
-    shown = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
-            shown,
-            0,
-            "baseline",
-            "no such file; commit one made by `deskmine rank --format json` or "
-            "create it with --update-baseline",
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(shown, 0, "baseline", f"cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            shown, exc.lineno, "baseline", f"not JSON: {exc.msg}"
-        ) from None
-    validator = jsonschema.Draft202012Validator(load_schema("report"))
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise InputError(
-            shown,
-            0,
-            "baseline",
-            f"not a deskmine ranked report at {where}: {error.message[:200]}",
-        )
-    return Baseline(shown, RankedReport.from_dict(data))
-
-
-def compare_reports(
-    current: RankedReport, baseline: RankedReport, settings: CiSettings
-) -> tuple[tuple[Change, ...], tuple[str, ...]]:
-    """List every candidate of both reports as new, matched, unlisted or gone.
-
-    Parameters
-    ----------
-    current, baseline : RankedReport
-        This run's report and the baseline's (both scrubbed the same way).
-    settings : CiSettings
-        ``match_threshold`` decides which candidates pair up.
-
-    Returns
-    -------
-    tuple of Change
-        This run's candidates by rank, then the gone ones by baseline rank. A
-        candidate with no partner whose steps are alike to a paired baseline
-        candidate's is a ``variant`` of it (``Match.near``), not ``new``.
-    tuple of str
-        Notes: a baseline cut with ``--top``, or made by another scoring version.
-    """
-    now = sorted(current.candidates, key=lambda c: (c.rank, c.candidate_id))
-    before = sorted(baseline.candidates, key=lambda c: (c.rank, c.candidate_id))
-    match = match_candidates(now, before, settings.match_threshold)
-    partner = {i: (j, similarity) for i, j, similarity in match.pairs}
-    near = {i: (j, similarity) for i, j, similarity in match.near}
-    rank_by = str(
-        baseline.settings.get("scoring", {}).get("rank_by", "value_per_month")
-    )
-    total = int(baseline.counts.get("candidates", len(before)))
-    cut = len(before) < total
-    floor = min((_rank_value(b, rank_by) for b in before), default=0.0)
-    changes: list[Change] = []
-    for i, candidate in enumerate(now):
-        if i in partner:
-            j, similarity = partner[i]
-            changes.append(_matched(candidate, before[j], similarity))
-        elif cut and _rank_value(candidate, rank_by) <= floor:
-            changes.append(_unpaired(candidate, "unlisted"))
-        elif i in near:
-            j, similarity = near[i]
-            changes.append(_variant(candidate, before[j], similarity))
-        else:
-            changes.append(_unpaired(candidate, "new"))
-    changes += [_unpaired(before[j], "gone") for j in match.gone]
-    notes = []
-    if cut:
-        notes.append(
-            f"The baseline lists {len(before)} of its {total} candidates (made with "
-            "--top); candidates ranked below its last are marked unlisted, not new. "
-            "Refresh it with `deskmine ci --update-baseline` to list all."
-        )
-    if baseline.scoring_version != current.scoring_version:
-        notes.append(
-            f"The baseline was scored by version {baseline.scoring_version}, this run "
-            f"by {current.scoring_version}: figures may differ for that reason alone."
-        )
-    return tuple(changes), tuple(notes)
-
-
 def run_ci(
     paths: Sequence[str | os.PathLike[str]],
     baseline: str | os.PathLike[str],
@@ -415,16 +280,10 @@ def run_ci(
     from discover.report import report_from_analysis
 
     report = report_from_analysis(analysis)
-    changes: tuple[Change, ...] = ()
-    notes: tuple[str, ...] = report.notes
-    if base is not None:
-        changes, compare_notes = compare_reports(report, base.report, ci_settings)
-        notes += compare_notes
-    else:
-        changes = tuple(
-            _unpaired(c, "new")
-            for c in sorted(report.candidates, key=lambda c: (c.rank, c.candidate_id))
-        )
+    changes, compare_notes = compare_reports(
+        report, None if base is None else base.report, ci_settings
+    )
+    notes = report.notes + compare_notes
     rules = evaluate_rules(changes, len(read.errors), ci_settings)
     exports: dict[str, str] = {}
     if export_dir is not None:
@@ -511,71 +370,6 @@ def _ci_settings(ci: Any) -> CiSettings:
     raise ConfigError(
         "ci must be CiSettings, a [ci] table (mapping) or None; "
         f"got {type(ci).__name__}."
-    )
-
-
-def _rank_value(candidate: Candidate, rank_by: str) -> float:
-    return float(getattr(candidate.score, rank_by, candidate.score.value_per_month))
-
-
-def _matched(current: Candidate, before: Candidate, similarity: float) -> Change:
-    return Change(
-        status="matched",
-        candidate_id=current.candidate_id,
-        baseline_id=before.candidate_id,
-        name=current.name,
-        rank=current.rank,
-        baseline_rank=before.rank,
-        similarity=similarity,
-        hours_per_month=current.score.hours_per_month,
-        baseline_hours_per_month=before.score.hours_per_month,
-        value_per_month=current.score.value_per_month,
-        baseline_value_per_month=before.score.value_per_month,
-        value_change_pct=value_change_pct(
-            before.score.value_per_month, current.score.value_per_month
-        ),
-        steps_changed=similarity < 1.0,
-        new_variants=new_variants(current, before),
-    )
-
-
-def _variant(current: Candidate, before: Candidate, similarity: float) -> Change:
-    # the whole candidate is the new variant: its canonical steps and its runs
-    tokens = tuple(s.token for s in current.routine.steps)
-    return Change(
-        status="variant",
-        candidate_id=current.candidate_id,
-        baseline_id=before.candidate_id,
-        name=current.name,
-        rank=current.rank,
-        baseline_rank=before.rank,
-        similarity=similarity,
-        hours_per_month=current.score.hours_per_month,
-        baseline_hours_per_month=before.score.hours_per_month,
-        value_per_month=current.score.value_per_month,
-        baseline_value_per_month=before.score.value_per_month,
-        value_change_pct=None,
-        steps_changed=similarity < 1.0,
-        new_variants=(Variant(tokens, current.score.instances),),
-    )
-
-
-def _unpaired(candidate: Candidate, status: str) -> Change:
-    ours = status != "gone"
-    return Change(
-        status=status,
-        candidate_id=candidate.candidate_id if ours else None,
-        baseline_id=None if ours else candidate.candidate_id,
-        name=candidate.name,
-        rank=candidate.rank if ours else None,
-        baseline_rank=None if ours else candidate.rank,
-        similarity=None,
-        hours_per_month=candidate.score.hours_per_month if ours else None,
-        baseline_hours_per_month=None if ours else candidate.score.hours_per_month,
-        value_per_month=candidate.score.value_per_month if ours else None,
-        baseline_value_per_month=None if ours else candidate.score.value_per_month,
-        value_change_pct=None,
-        steps_changed=False,
     )
 
 
