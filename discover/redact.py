@@ -92,6 +92,7 @@ def redact_recordings(
     ConfigError
         No project secret is set: hashes and pseudonyms under the built-in key can
         be checked against guesses by anyone, so a copy meant for sharing needs one.
+        Or a copy would overwrite one of the recordings read (nothing is written).
     InputError, InvalidEventsError
         As ``read_events`` raises them.
     """
@@ -123,10 +124,18 @@ def redact_recordings(
             return text, 0
 
     out_root = Path(out_dir)
+    targets = {source: rename(_output_name(source, given))[0] for source in read.files}
+    inputs = {Path(source).resolve() for source in read.files}
+    for relative in targets.values():
+        if (out_root / relative).resolve() in inputs:
+            raise ConfigError(
+                f"{out_root / relative}: redact would overwrite a recording it "
+                f"reads; write the copies to a folder outside the inputs (-o)"
+            )
     n_read = read.events["source"].value_counts()
     written: list[RedactedFile] = []
     for source in read.files:
-        relative = rename(_output_name(source, given))[0]
+        relative = targets[source]
         rows = events[events["source"] == source].sort_values("line", kind="stable")
         target = out_root / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -175,6 +175,20 @@ def test_redact_refuses_the_builtin_secret(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+def test_redact_refuses_to_overwrite_a_recording_it_reads(tmp_path):
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    shutil.copy(DATA / "seeded.jsonl", folder / "day1.jsonl")
+    before = (folder / "day1.jsonl").read_bytes()
+    with pytest.raises(ConfigError) as caught:
+        redact_recordings([folder], folder, secret=SECRET)
+    assert str(caught.value) == (
+        f"{folder / 'day1.jsonl'}: redact would overwrite a recording it reads; "
+        "write the copies to a folder outside the inputs (-o)"
+    )
+    assert (folder / "day1.jsonl").read_bytes() == before
+
+
 def test_redact_takes_the_secret_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("DESKMINE_SECRET", "from-env")
     report = redact_recordings(
