@@ -26,9 +26,9 @@ Detectors, in the order they run (earlier ones win on overlapping text):
     German tax identification number (Steuerliche Identifikationsnummer), 11 digits,
     first digit not 0, check digit valid; compact or as ``12 345 678 901``.
 ``phone``
-    International numbers (``+49 30 1234567``, ``0049 …``), national numbers with a
-    trunk ``0`` (``030 1234567``, ``(030) 123 45 67``) and North American
-    ``(555) 123-4567`` / ``555-123-4567``; 7 to 15 digits in all.
+    International numbers (``+49 30 1234567``, ``0049 …``; 7 to 15 digits),
+    national numbers with a trunk ``0`` (``030 1234567``, ``(030) 123 45 67``; 9 to
+    15 digits) and North American ``(555) 123-4567`` / ``555-123-4567``.
 
 ``password`` is not a text detector: it names the check of a target that looks like
 a password field (:func:`is_password_field`), whose typed value is removed.
@@ -188,8 +188,11 @@ def _tax_id_prefix(text: str) -> int:
 
 
 def _phone_prefix(text: str) -> int:
+    # A national number (trunk 0) needs 9 digits: 7- and 8-digit runs with a
+    # leading 0 are dates (06082023) and student or staff numbers far more often.
+    least = 7 if text[0] == "+" or text.startswith("00") else 9
     return _longest_prefix(
-        text, " .-/(", _n_digits, 15, lambda prefix: _n_digits(prefix) >= 7
+        text, " .-/(", _n_digits, 15, lambda prefix: _n_digits(prefix) >= least
     )
 
 

@@ -56,6 +56,9 @@ def test_redact_text_replaces_findings_with_typed_placeholders(text, expected, c
         ("us_ssn", "SSN 000-12-3456"),  # area 000 is never issued
         ("uk_nino", "QQ 12 34 56 C"),  # Q is not a NINO prefix letter
         ("phone", "Call 0123 45"),  # six digits only
+        ("phone", "presentation 06082023"),  # a date, not a national number
+        ("phone", "thesis (0517356).pdf"),  # a student number
+        ("phone", "Termin 06.08.2023"),
     ],
 )
 def test_each_detector_rejects_its_near_misses(detector, text):
