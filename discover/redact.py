@@ -14,6 +14,7 @@ import json
 import math
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from discover.privacy import (
     DEFAULT_SECRET,
     PrivacyPolicy,
     RedactedFile,
+    RedactionCount,
     RedactionReport,
     apply_privacy,
     resolve_secret,
@@ -80,7 +82,8 @@ def redact_recordings(
     secret : bytes or None, default=None
         Key of value hashes and pseudonyms; None resolves it from the policy.
     input_format, skip_invalid, column_map
-        As for ``read_events``.
+        As for ``read_events``. Invalid lines skipped are not copied; the report
+        counts them (``events dropped by skip_invalid``).
 
     Returns
     -------
@@ -153,10 +156,16 @@ def redact_recordings(
                 n_events_out=len(lines),
             )
         )
+    counts = report.counts
+    if read.errors:
+        # Invalid lines are not copied: say so, never drop them silently.
+        skipped = RedactionCount("drop_events", "skip_invalid", "events", 0)
+        n_lines = len({(error.path, error.line) for error in read.errors})
+        counts = (replace(skipped, count=n_lines), *counts)
     return RedactionReport(
         n_events_in=report.n_events_in,
         n_events_out=report.n_events_out,
-        counts=report.counts,
+        counts=counts,
         secret_configured=True,
         policy=report.policy,
         files=tuple(written),

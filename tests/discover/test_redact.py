@@ -217,6 +217,20 @@ def test_non_jsonl_inputs_get_jsonl_appended(tmp_path):
     assert report.files[0].output == "log.csv.jsonl"
 
 
+def test_skipped_invalid_lines_are_counted_not_copied(tmp_path):
+    source = tmp_path / "in" / "day.jsonl"
+    source.parent.mkdir()
+    lines = (DATA / "seeded.jsonl").read_text(encoding="utf-8").splitlines()
+    source.write_text("\n".join([lines[0], '{"ts": "bad"}', lines[1]]) + "\n")
+    report = redact_recordings(
+        [source], tmp_path / "out", secret=SECRET, skip_invalid=True
+    )
+    assert report.counts[0].label == "events dropped by skip_invalid: 1"
+    assert (report.n_events_in, report.n_events_out) == (2, 2)
+    written = (tmp_path / "out" / "day.jsonl").read_text(encoding="utf-8")
+    assert len(written.splitlines()) == 2
+
+
 def test_format_ts_keeps_nanoseconds_and_writes_utc():
     assert format_ts(pd.Timestamp("2026-03-02T10:14:05.000000001+01:00")) == (
         "2026-03-02T09:14:05.000000001Z"
