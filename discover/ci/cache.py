@@ -7,6 +7,8 @@ bytes (sha256), the reader code, the format, the file's name and path as shown, 
 the read options, so only new or edited files are parsed. The batches then go
 through the readers' own assembly, so the result equals ``read_events`` on the
 same paths: the same event table, truth, errors, files, line count and formats.
+The last run's whole result is kept too, keyed by every file's key: a re-run on
+unchanged recordings (a push that changed only code) is one load.
 
 Cache entries are pickles: only point ``cache_dir`` at a folder you trust (a CI
 cache of your own runs). Entries are written atomically (a temporary file, then a
@@ -35,8 +37,11 @@ from models import conform_event_table
 
 __all__ = ["CACHE_FORMAT", "CacheStats", "read_events_cached", "reader_version"]
 
-#: Version of the cache entry layout (a pickled reader ``Batch``).
-CACHE_FORMAT = "1"
+#: Version of the cache entry layout: per file (format, reader ``Batch``, errors),
+#: and the last run's whole ``ReadResult``.
+CACHE_FORMAT = "2"
+
+_LAST_RUN = "last-run.pkl"
 
 _CHUNK = 1 << 20
 
@@ -139,46 +144,71 @@ def read_events_cached(
     if problems:
         raise problems[0]
     version = reader_version()
-    batches: list[tuple[Any, Any]] = []
-    formats: dict[str, str] = {}
-    hits = misses = 0
-    # the loop of readers._read with strict paths, a cache lookup around parsing
-    for source in sources:
-        fmt, problem = _guard(
-            source, readers._format_of, source, input_format, options.column_map
-        )
-        if problem is not None:
-            raise problem
-        if fmt is None:
-            continue
-        key = _guard(source, _key, source, fmt, options, version)
-        batch = _load(folder, key)
-        if batch is None:
-            misses += 1
-            batch = _guard(source, readers._READERS[fmt], source, options)
-            _store(folder, key, batch)
-        else:
-            hits += 1
-        formats[source.display] = fmt
-        batches.append((source, batch))
-    # the readers' own assembly: duplicate ids across files, truth, order
-    result = readers._assemble(batches, [], formats)
+    keys = [
+        _guard(source, _key, source, input_format, options, version)
+        for source in sources
+    ]
+    run_key = hashlib.sha256("\0".join(keys).encode()).hexdigest()
+    result = _load_run(folder, run_key)
+    if result is not None:  # nothing changed since the last run: one load
+        hits, misses = len(result.files), 0
+    else:
+        result, hits, misses = _read_files(sources, keys, folder, input_format, options)
+        _store_run(folder, run_key, result)
     if result.errors and not skip_invalid:
         raise InvalidEventsError(list(result.errors), n_valid=result.n_events)
     return result, CacheStats(hits=hits, misses=misses, files_read=misses)
 
 
-def _key(source: Any, fmt: str, options: Any, version: str) -> str:
+def _read_files(
+    sources: list[Any],
+    keys: list[str],
+    folder: Path,
+    input_format: str | None,
+    options: Any,
+) -> tuple[ReadResult, int, int]:
+    """The loop of ``readers._read`` (strict paths), each file looked up first."""
+    batches: list[tuple[Any, Any]] = []
+    formats: dict[str, str] = {}
+    hits = misses = 0
+    for source, key in zip(sources, keys):
+        entry = _load(folder, key)
+        if entry is None:
+            fmt, problem = _guard(
+                source, readers._format_of, source, input_format, options.column_map
+            )
+            if problem is not None:
+                raise problem
+            batch = None
+            if fmt is not None:
+                misses += 1
+                batch = _guard(source, readers._READERS[fmt], source, options)
+            _store(folder, key, fmt, batch)  # files in no format are kept too
+        else:
+            fmt, batch = entry
+            hits += fmt is not None
+        if fmt is None:
+            continue
+        formats[source.display] = fmt
+        batches.append((source, batch))
+    # the readers' own assembly: duplicate ids across files, truth, order
+    return readers._assemble(batches, [], formats), hits, misses
+
+
+def _key(source: Any, input_format: str | None, options: Any, version: str) -> str:
     digest = hashlib.sha256()
     with open(source.path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
-    # event ids start with the source name and batches name the file as shown,
-    # so both belong to the key
+    # The format is detected from the bytes, the forced format, the column map,
+    # whether the file was named itself, and its suffix; event ids start with the
+    # name and batches show the display path: all of these belong to the key.
     context = json.dumps(
         [
             version,
-            fmt,
+            input_format,
+            source.explicit,
+            source.path.suffix.lower(),
             source.name,
             source.display,
             options.encoding,
@@ -194,36 +224,73 @@ def _entry_path(folder: Path, key: str) -> Path:
     return folder / key[:2] / f"{key}.pkl"
 
 
-def _load(folder: Path, key: str) -> Any:
-    path = _entry_path(folder, key)
-    try:
-        with open(path, "rb") as handle:
-            version, batch, errors = pickle.load(handle)
-    except FileNotFoundError:
+def _load(folder: Path, key: str) -> tuple[str | None, Any] | None:
+    """(format, batch) of a file seen before, or None."""
+    payload = _unpickle(_entry_path(folder, key))
+    if not isinstance(payload, tuple) or len(payload) != 3:
         return None
-    except Exception:  # a truncated or foreign file is a miss, rewritten below
-        return None
-    if version != CACHE_FORMAT or not isinstance(batch, readers.Batch):
+    fmt, batch, errors = payload
+    if fmt is None:
+        return None, None
+    if not isinstance(batch, readers.Batch):
         return None
     batch.errors = [InputError(*error) for error in errors]
-    return batch
+    return fmt, batch
 
 
-def _store(folder: Path, key: str, batch: Any) -> None:
+def _store(folder: Path, key: str, fmt: str | None, batch: Any) -> None:
     # InputError does not survive pickling (its __init__ takes four arguments),
     # so errors are stored as plain tuples beside a copy of the batch without them
-    errors = [(e.path, e.line, e.field, e.reason) for e in batch.errors]
-    bare = copy.copy(batch)
-    bare.errors = []
-    path = _entry_path(folder, key)
+    errors, bare = [], None
+    if batch is not None:
+        errors = [_error_tuple(e) for e in batch.errors]
+        bare = copy.copy(batch)
+        bare.errors = []
+    _pickle(_entry_path(folder, key), (fmt, bare, errors))
+
+
+def _load_run(folder: Path, run_key: str) -> ReadResult | None:
+    payload = _unpickle(folder / _LAST_RUN)
+    if not isinstance(payload, tuple) or len(payload) != 3 or payload[0] != run_key:
+        return None
+    _, fields, errors = payload
+    return ReadResult(**fields, errors=tuple(InputError(*e) for e in errors))
+
+
+def _store_run(folder: Path, run_key: str, result: ReadResult) -> None:
+    """Keep the last run whole: a re-run on the same files is one load."""
+    fields = {
+        "events": result.events,
+        "truth": result.truth,
+        "files": result.files,
+        "n_lines": result.n_lines,
+        "formats": result.formats,
+    }
+    errors = [_error_tuple(e) for e in result.errors]
+    _pickle(folder / _LAST_RUN, (run_key, fields, errors))
+
+
+def _error_tuple(error: InputError) -> tuple[str, int, str, str]:
+    return (error.path, error.line, error.field, error.reason)
+
+
+def _unpickle(path: Path) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            version, payload = pickle.load(handle)
+    except Exception:  # missing, truncated or foreign: a miss, rewritten later
+        return None
+    return payload if version == CACHE_FORMAT else None
+
+
+def _pickle(path: Path, payload: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=".tmp-", suffix=".pkl", delete=False
     )
     try:
         with handle:
-            payload = (CACHE_FORMAT, bare, errors)
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((CACHE_FORMAT, payload), handle, pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

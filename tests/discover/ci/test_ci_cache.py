@@ -145,14 +145,29 @@ def test_a_corrupt_entry_is_parsed_again_and_rewritten(tmp_path, count_reads):
     path = "sample_sessions/u03/2026-03-02.jsonl"
     cache = tmp_path / "cache"
     read_events_cached(path, cache)
-    (entry,) = cache.rglob("*.pkl")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = cache.glob("*/*.pkl")
+    last_run = cache / "last-run.pkl"
+    for damaged in (entry, last_run):
+        damaged.write_bytes(b"not a pickle")
     count_reads.clear()
     got, stats = read_events_cached(path, cache)
     assert (stats.hits, stats.misses) == (0, 1)
     assert count_reads == [path]
-    assert entry.read_bytes()[:1] == b"\x80"  # a pickle again
+    assert entry.read_bytes()[:1] == last_run.read_bytes()[:1] == b"\x80"
     assert_same_read(got, read_events(path))
+
+
+def test_a_rerun_on_the_same_files_loads_the_last_run_whole(tmp_path, count_reads):
+    paths = ["sample_sessions/u02"]
+    cache = tmp_path / "cache"
+    read_events_cached(paths, cache)
+    for entry in cache.glob("*/*.pkl"):  # per-file entries are not needed
+        entry.unlink()
+    count_reads.clear()
+    got, stats = read_events_cached(paths, cache)
+    assert count_reads == []
+    assert (stats.hits, stats.misses) == (8, 0)
+    assert_same_read(got, read_events(paths))
 
 
 def test_other_reader_code_misses_the_cache(tmp_path, monkeypatch):
