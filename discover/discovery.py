@@ -270,11 +270,13 @@ def _find_groups(
     claimed = np.zeros(n, dtype=bool)
     groups: list[list[np.ndarray]] = []
     reach: list[list[int]] = []
+    banned: set[int] = set()
     for _ in range(max_rounds):
         free = np.flatnonzero(~claimed)
         if free.size < min_instances * min_length:
             break
         templates = _templates(
+            banned,
             tokens[free],
             stream_of[free],
             context[free],
@@ -310,8 +312,8 @@ def _find_groups(
             instances, window_ends = instances
             if len(instances) < min_instances:
                 if not accepted:
-                    # The best anchor seeds no routine: hide it from later rounds.
-                    claimed[free[tokens[free] == template.anchor]] = True
+                    # The best anchor seeds no routine: never try it again.
+                    banned.add(template.anchor)
                     break
                 continue
             for positions in instances:
@@ -515,6 +517,7 @@ def _choose_start(
 
 
 def _templates(
+    banned: set[int],
     tokens: np.ndarray,
     stream_of: np.ndarray,
     context: np.ndarray,
@@ -528,6 +531,8 @@ def _templates(
     values, counts = np.unique(tokens, return_counts=True)
     found = []
     for anchor in values[counts >= min_instances]:
+        if int(anchor) in banned:
+            continue
         starts = np.flatnonzero(tokens == anchor)
         starts, ends = _cycles(starts, stream_of, max_span)
         keep = ends - starts >= min_length
