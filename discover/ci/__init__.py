@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -229,8 +229,9 @@ def run_ci(
     settings : Settings
         Analysis settings (``discover.config.load_settings``).
     ci : CiSettings, mapping or None, default=None
-        The ``[ci]`` settings (an object with ``to_dict``, a mapping, or None for
-        the defaults).
+        The ``[ci]`` settings: ours, any dataclass with the same fields (the
+        one ``discover.config`` loads), a mapping, or None for the defaults;
+        each is checked by ``CiSettings.from_dict``.
     fail_on : sequence of str or None, default=None
         ``--fail-on`` items (``RULE`` or ``RULE=THRESHOLD``); replace
         ``ci.fail_on`` when given.
@@ -359,14 +360,15 @@ def analyse_read(read: ReadResult, settings: Settings, notify: Notify | None = N
 
 
 def _ci_settings(ci: Any) -> CiSettings:
+    # config.py's own [ci] dataclass, a plain table, or ours: checked here alike
     if ci is None:
         return CiSettings()
     if isinstance(ci, CiSettings):
         return ci
     if isinstance(ci, Mapping):
         return CiSettings.from_dict(ci)
-    if hasattr(ci, "to_dict"):
-        return CiSettings.from_dict(ci.to_dict())
+    if is_dataclass(ci) and not isinstance(ci, type):
+        return CiSettings.from_dict({f.name: getattr(ci, f.name) for f in fields(ci)})
     raise ConfigError(
         "ci must be CiSettings, a [ci] table (mapping) or None; "
         f"got {type(ci).__name__}."

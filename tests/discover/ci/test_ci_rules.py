@@ -198,3 +198,21 @@ def test_ci_settings_reject_bad_tables_naming_the_key(data, message):
     with pytest.raises(ConfigError) as caught:
         CiSettings.from_dict(data, source="deskmine.toml")
     assert str(caught.value) == message
+
+
+def test_run_ci_checks_a_foreign_ci_table_before_reading(tmp_path):
+    from dataclasses import dataclass
+
+    from discover.ci import run_ci
+    from discover.config import load_settings
+
+    @dataclass(frozen=True)
+    class LoadedCi:  # what discover/config.py may hold for [ci]
+        fail_on: tuple[str, ...] = ("new-candidate",)
+        top: int = 0
+
+    with pytest.raises(ConfigError) as caught:
+        run_ci(
+            [tmp_path / "none"], tmp_path / "b.json", load_settings(None), LoadedCi()
+        )
+    assert str(caught.value) == "[ci]: ci.top: must be >= 1; got 0"
