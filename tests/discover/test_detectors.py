@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from discover.detectors import (
     DETECTOR_NAMES,
@@ -134,3 +136,51 @@ def test_detector_names_list_text_detectors_then_password():
         "de_tax_id",
         "phone",
     )
+
+
+def with_luhn_digit(body: str) -> str:
+    """`body` and the check digit that makes it pass Luhn."""
+    return next(body + d for d in "0123456789" if luhn_valid(body + d))
+
+
+def with_iban_check(country: str, bban: str) -> str:
+    """An IBAN of `country` and `bban` with its ISO 13616 check digits."""
+    number = int("".join(str(int(c, 36)) for c in bban + country + "00"))
+    return f"{country}{98 - number % 97:02d}{bban}"
+
+
+SEPARATED = st.sampled_from(["", " ", "-"])
+AROUND = st.text(alphabet="abc XYZ:;()", max_size=12)
+
+
+@settings(deadline=None)  # no wall-clock limit in unit tests
+@given(
+    body=st.text(alphabet="0123456789", min_size=14, max_size=14),
+    first=st.sampled_from("23456"),
+    sep=SEPARATED,
+    before=AROUND,
+    after=AROUND,
+)
+def test_every_luhn_valid_card_in_text_is_replaced(body, first, sep, before, after):
+    card = with_luhn_digit(first + body)
+    written = sep.join(card[i : i + 4] for i in range(0, 16, 4))
+    text, counts = redact_text(f"{before} {written} {after}")
+    assert card not in text.replace(sep, "") if sep else card not in text
+    assert counts.get("card") == 1
+
+
+@settings(deadline=None)
+@given(
+    country=st.sampled_from(["DE", "GB", "FR", "NL", "AT"]),
+    bban=st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=14),
+    before=AROUND,
+    after=AROUND,
+)
+def test_every_mod97_valid_iban_in_text_is_replaced(country, bban, before, after):
+    iban = with_iban_check(country, bban[:26])
+    assert iban_valid(iban)
+    grouped = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+    for written in (iban, grouped):
+        text, counts = redact_text(f"{before} {written} {after}")
+        assert "<iban>" in text and iban[4:] not in text.replace(" ", "")
+        assert counts["iban"] == 1
