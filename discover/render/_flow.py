@@ -36,6 +36,7 @@ class FlowBranch:
 
 
 _NODE_W, _NODE_H, _COL_W, _LANE_H = 132.0, 36.0, 156.0, 58.0
+_ARC_BAND = 34.0  # room above the lanes for copy -> paste arcs
 
 
 def _wrap(text: str, width: int, lines: int) -> list[str]:
@@ -152,6 +153,7 @@ def flow_diagram(
     lanes: Sequence[str],
     steps: Sequence[FlowNode],
     branches: Sequence[FlowBranch] = (),
+    links: Sequence[tuple[int, int, str]] = (),
 ) -> Markup:
     """Steps left to right in application swim lanes, variants as branches below.
 
@@ -168,12 +170,16 @@ def flow_diagram(
         The canonical steps in order; ``lane`` indexes `lanes`.
     branches : sequence of FlowBranch, default=()
         Each drawn in its own row below the lanes.
+    links : sequence of (int, int, str), default=()
+        Copy -> paste links as (source step, sink step, tooltip), drawn as arcs
+        over the lanes.
 
     Returns
     -------
     Markup
     """
-    lane_w, top = 128.0, 8.0
+    lane_w = 128.0
+    top = 8.0 + (_ARC_BAND if links else 0.0)
     n = len(steps)
     left = lane_w + 52
 
@@ -274,5 +280,19 @@ def flow_diagram(
         )
         marks.append(
             tag("g", {"class": "variant"}, tag("title", None, branch.label), *parts)
+        )
+    for k, (source, sink, tip) in enumerate(links):
+        if not (0 <= source < n and 0 <= sink < n):
+            continue
+        start = (x_of(source) + _NODE_W / 2 + 6, y_of(steps[source].lane))
+        end = (x_of(sink) + _NODE_W / 2 - 6, y_of(steps[sink].lane))
+        peak = 6.0 + 7.0 * (k % 4)  # stagger arcs that share the band
+        marks.append(
+            tag(
+                "g",
+                {"class": "data-link"},
+                tag("title", None, f"step {source + 1} → step {sink + 1}: {tip}"),
+                _curve(start, (start[0], peak), (end[0], peak), end, "link"),
+            )
         )
     return svg_root(name, title, width, height, *marks)

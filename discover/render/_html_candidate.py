@@ -61,6 +61,7 @@ def candidate_section(
         + (" · runs as a loop over spreadsheet rows" if routine.loop else "")
     )
     lanes, nodes, branches = flow_parts(candidate)
+    links = _data_flow_links(candidate, context)
     shown_variants = routine.variants[:MAX_VARIANT_BARS]
     total = sum(v.count for v in routine.variants) or 1
     base = canonical_variant(candidate)
@@ -100,6 +101,7 @@ def candidate_section(
                 ("cell", "read from a cell"),
                 ("optional", "step missing from some runs"),
                 ("branch", "variant branch"),
+                ("link", "copy → paste link"),
             ]
         ),
         tag(
@@ -111,6 +113,7 @@ def candidate_section(
                 lanes,
                 nodes,
                 branches,
+                [(a, b, f"copy → paste: {e}") for a, b, e in links],
             ),
         ),
         tag("h3", None, "Variants"),
@@ -125,7 +128,7 @@ def candidate_section(
             ),
             f"{hidden} rarer variants not drawn." if hidden > 0 else "",
         ),
-        _data_flow_section(candidate, context),
+        _data_flow_section(candidate, links),
         _examples_section(candidate, context),
         _score_section(candidate),
     ]
@@ -152,22 +155,23 @@ def _step_name(candidate: Candidate, index: int) -> str:
     return f"step {index + 1} ({step.label})"
 
 
-def _data_flow_section(candidate: Candidate, context: EventContext) -> Markup:
+def _data_flow_links(
+    candidate: Candidate, context: EventContext
+) -> list[tuple[int, int, str]]:
+    """(source step, sink step, evidence text) for each copy -> paste link."""
     n = len(candidate.routine.instances)
     scored = scored_data_flow(candidate)
     if scored is not None:
-        links = scored
+        return [(a, b, f"{c} traced pastes in {n} instances") for a, b, c in scored]
+    links, hashed = data_flow(candidate, context)
+    if not hashed:
+        return [(a, b, "from step order") for a, b, _ in links]
+    return [(a, b, f"traced in {c} of {n} instances") for a, b, c in links]
 
-        def evidence(count: int) -> str:
-            return f" — {count} traced pastes in {n} instances"
-    else:
-        links, hashed = data_flow(candidate, context)
 
-        def evidence(count: int) -> str:
-            if not hashed:
-                return " — from step order"
-            return f" — traced in {count} of {n} instances"
-
+def _data_flow_section(
+    candidate: Candidate, links: list[tuple[int, int, str]]
+) -> Markup:
     heading = tag("h3", None, "Data flow")
     if not links:
         return join(
@@ -181,7 +185,7 @@ def _data_flow_section(candidate: Candidate, context: EventContext) -> Markup:
             ]
         )
     items = []
-    for source, sink, count in links:
+    for source, sink, evidence in links:
         items.append(
             tag(
                 "li",
@@ -189,7 +193,7 @@ def _data_flow_section(candidate: Candidate, context: EventContext) -> Markup:
                 tag("bdi", None, _step_name(candidate, source)),
                 " → ",
                 tag("bdi", None, _step_name(candidate, sink)),
-                evidence(count),
+                f" — {evidence}",
             )
         )
     note = "Labels only: the values themselves are masked and never shown."

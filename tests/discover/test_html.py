@@ -328,6 +328,10 @@ def test_flow_diagram_draws_lanes_steps_and_the_skip_branch(page):
     dashed = flow.xpath("./g[@class='step'][rect/@stroke-dasharray]/title/text()")
     assert dashed == ["step 2: Chrome: click Customer (in 75 % of instances)"]
     assert len(flow.xpath("./g[@class='step']/circle[@fill='#009E73']")) == 2
+    assert flow.xpath("./g[@class='data-link']/title/text()") == [
+        "step 1 → step 3: copy → paste: traced in 48 of 48 instances",
+        "step 4 → step 5: copy → paste: traced in 48 of 48 instances",
+    ]
 
 
 def test_examples_show_at_most_five_instances_with_step_offsets(page):
