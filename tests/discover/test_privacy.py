@@ -374,6 +374,7 @@ def test_typed_values_are_hidden_where_they_reappear_in_other_text():
 WORDS = st.text(alphabet="ab1-", min_size=1, max_size=6)
 
 
+@settings(deadline=None)  # no wall-clock limit in unit tests
 @given(
     words=st.lists(WORDS, min_size=1, max_size=8), text=st.text("ab1- x", max_size=40)
 )
