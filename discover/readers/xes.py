@@ -4,7 +4,8 @@ Each ``<event>`` becomes one event: ``concept:name`` is the event type (Action
 Logger / CPN vocabulary), ``time:timestamp`` the time, ``org:resource`` the user.
 Events whose attributes look like the Action Logger's (``targetApp``,
 ``target.*``) are mapped as such, SmartRPA's (``category``, ``application``) by
-``smartrpa.py``, others as CPN events (``source``, ``Label`` ...).
+``smartrpa.py``, deskmine's own (``deskmine:action``) by ``deskmine_xes.py``,
+others as CPN events (``source``, ``Label`` ...).
 The trace name is kept aside as ground truth, never as an event column. A
 ``lifecycle:transition`` "start" is merged into its "complete" (which gets
 ``duration_s``); other transitions are bookkeeping and are skipped. Events are
@@ -19,7 +20,7 @@ from typing import Any
 import pandas as pd
 from lxml import etree
 
-from discover.readers import action_logger, cpn, smartrpa
+from discover.readers import action_logger, cpn, deskmine_xes, smartrpa
 from discover.readers._batch import Batch
 from discover.readers._common import ReadOptions, Source, open_binary
 
@@ -177,7 +178,9 @@ def _seconds_between(start: _Pending, end: _Pending) -> float | None:
 
 def _add(batch: Batch, event: _Pending, duration: float | None) -> None:
     name = batch.source.name
-    if smartrpa.looks_like_smartrpa(event.fields):
+    if deskmine_xes.looks_like_deskmine(event.fields):
+        row = deskmine_xes.map_record(event.fields, event.event_id, name, event.line)
+    elif smartrpa.looks_like_smartrpa(event.fields):
         row = smartrpa.map_record(event.fields, event.event_id, name, event.line)
     elif _looks_like_action_logger(event.fields):
         row = action_logger.map_record(event.fields, event.event_id, name, event.line)
