@@ -6,6 +6,7 @@ stdout carries the result only; progress, notes and errors go to stderr. Exit co
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -547,3 +548,60 @@ def report(
 
 if __name__ == "__main__":
     app()
+
+
+class RedactFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def redact(
+    paths: Paths,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the redacted copies.")
+    ],
+    fmt: Annotated[
+        RedactFormat,
+        typer.Option("--format", "-f", help="Format of the redaction report."),
+    ] = RedactFormat.markdown,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the report to this file, not stdout."),
+    ] = None,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    keep_values: KeepValuesOpt = False,
+    column_map: MapOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write redacted copies of PATHS (native JSONL) and print the redaction report.
+
+    The [privacy] table of --config applies (defaults: values removed, hashes kept,
+    detectors on, users pseudonymised). Needs a project secret in DESKMINE_SECRET
+    (or privacy.secret_file). Share only the redacted copies.
+    """
+    from discover.redact import redact_recordings
+
+    with user_errors():
+        settings = settings_for(config, keep_values)
+        result = redact_recordings(
+            paths,
+            output,
+            settings.privacy,
+            input_format=input_format,
+            skip_invalid=skip_invalid,
+            column_map=parse_map(column_map),
+        )
+        if fmt is RedactFormat.json:
+            text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        else:
+            text = result.to_markdown()
+        write_result(text, report)
+        note(
+            f"wrote {len(result.files)} files to {output} "
+            f"({result.n_events_out:,} events kept, "
+            f"{result.n_events_dropped:,} dropped)",
+            quiet,
+        )

@@ -33,6 +33,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from discover.errors import ConfigError
+from discover.privacy import PrivacyPolicy
 
 #: Version of the scoring formula; bump it when a figure would change for the same
 #: input and settings, so that reports from different versions are not compared.
@@ -181,25 +182,13 @@ class MiningSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class PrivacySettings:
-    """What happens to typed and copied values (``[privacy]``).
-
-    With ``keep_values = false`` values are replaced before discovery sees them;
-    ``secret_env`` names the environment variable holding the key for value hashes.
-    """
-
-    keep_values: bool = False
-    secret_env: str = "DESKMINE_SECRET"
-
-
-@dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting of a run, one attribute per TOML table."""
 
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     tokens: TokenSettings = field(default_factory=TokenSettings)
     mining: MiningSettings = field(default_factory=MiningSettings)
-    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings with the nesting of the TOML file."""
@@ -289,7 +278,10 @@ def _apply(obj: Any, data: dict[str, Any], source: str, prefix: str) -> Any:
             raise ConfigError(f"{source}: {dotted}: unknown key{_hint(key, known)}")
         current = getattr(obj, key)
         value = data[key]
-        if is_dataclass(current):
+        if isinstance(current, PrivacyPolicy):
+            # the policy checks its own keys (globs, rules, detectors)
+            changes[key] = PrivacyPolicy.from_dict(value, source, base=current)
+        elif is_dataclass(current):
             if not isinstance(value, dict):
                 raise ConfigError(
                     f"{source}: {dotted}: must be a table ([{dotted}]); "
@@ -412,7 +404,10 @@ def _to_dict(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in fields(obj):
         value = getattr(obj, item.name)
-        out[item.name] = _to_dict(value) if is_dataclass(value) else value
+        if isinstance(value, PrivacyPolicy):
+            out[item.name] = value.to_dict()
+        else:
+            out[item.name] = _to_dict(value) if is_dataclass(value) else value
     return out
 
 
@@ -421,8 +416,18 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
+
+
+def _is_tables(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) for v in value)
+    )
 
 
 def format_toml(data: dict[str, Any]) -> str:
@@ -436,11 +441,15 @@ def format_toml(data: dict[str, Any]) -> str:
         lines.extend(
             f"{key} = {_toml_value(value)}"
             for key, value in node.items()
-            if not isinstance(value, dict)
+            if not isinstance(value, dict) and not _is_tables(value)
         )
         for key, value in node.items():
             if isinstance(value, dict):
                 table(f"{name}.{key}", value)
+            elif _is_tables(value):
+                for item in value:  # an array of tables, e.g. [[privacy.rules]]
+                    lines.extend(["", f"[[{name}.{key}]]"])
+                    lines.extend(f"{k} = {_toml_value(v)}" for k, v in item.items())
 
     for name, node in data.items():
         table(name, node)

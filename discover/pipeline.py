@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from discover.config import Settings
 from discover.discovery import discover_routines
-from discover.privacy import protect_events, resolve_secret
+from discover.privacy import RedactionReport, apply_privacy, resolve_secret
 from discover.readers import ReadResult, read_events
 from discover.scoring import score_routines
 from discover.tokens import TokenStreams, encode_tokens
@@ -27,13 +27,14 @@ Notify = Callable[[str], None]
 class Analysis:
     """Everything one run found, for renderers, exporters and CI."""
 
-    read: ReadResult
+    read: ReadResult  # its events are the protected table too: no clear values
     events: pd.DataFrame
     streams: TokenStreams
     routines: tuple[Routine, ...]
     candidates: tuple[Candidate, ...]
     settings: Settings
     secret_configured: bool
+    privacy: RedactionReport | None = None
     timings_s: dict[str, float] = field(default_factory=dict)
 
     def candidate(self, candidate_id: str) -> Candidate | None:
@@ -84,16 +85,8 @@ def analyse(
         When an event is invalid and `skip_invalid` is False.
     """
     say = notify or (lambda stage: None)
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 4)
-        clock = now
-
     say("reading")
+    start = time.perf_counter()
     read = read_events(
         paths,
         input_format=input_format,
@@ -102,11 +95,53 @@ def analyse(
         encoding=encoding,
         timezone=timezone,
     )
-    lap("read")
-    secret, configured = resolve_secret(settings.privacy.secret_env)
-    events = protect_events(
-        read.events, keep_values=settings.privacy.keep_values, secret=secret
-    )
+    read_s = round(time.perf_counter() - start, 4)
+    return analyse_read(read, settings, notify=notify, read_s=read_s)
+
+
+def analyse_read(
+    read: ReadResult,
+    settings: Settings,
+    *,
+    notify: Notify | None = None,
+    read_s: float = 0.0,
+) -> Analysis:
+    """Protect, tokenise, discover and score events that were already read.
+
+    For callers that read recordings their own way (the CI cache); `analyse` is
+    `read_events` followed by this.
+
+    Parameters
+    ----------
+    read : ReadResult
+        Raw events as the readers return them (clear values).
+    settings : Settings
+    notify : callable or None, default=None
+        Called with the name of each stage as it starts.
+    read_s : float, default=0.0
+        Seconds the read took, reported in ``timings_s["read"]``.
+
+    Returns
+    -------
+    Analysis
+        ``read.events`` is replaced by the protected table, so no later stage can
+        reach a clear value by accident.
+    """
+    say = notify or (lambda stage: None)
+    timings: dict[str, float] = {"read": read_s}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 4)
+        clock = now
+
+    policy = settings.privacy
+    secret, configured = resolve_secret(policy.secret_env, policy.secret_file or None)
+    events, privacy = apply_privacy(read.events, policy, secret=secret)
+    read = replace(read, events=events)
+    lap("privacy")
     streams = encode_tokens(events, settings.tokens.granularity)
     lap("tokens")
     say("mining")
@@ -131,5 +166,6 @@ def analyse(
         candidates=tuple(candidates),
         settings=settings,
         secret_configured=configured,
+        privacy=privacy,
         timings_s=timings,
     )

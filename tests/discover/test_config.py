@@ -106,12 +106,30 @@ def test_unknown_key_names_file_and_dotted_key_with_a_suggestion(tmp_path):
 
 
 def test_unknown_key_without_a_close_match_lists_the_known_keys(tmp_path):
-    path = write(tmp_path, "[privacy]\nzzz = 1\n")
+    path = write(tmp_path, "[mining]\nzzz = 1\n")
     with pytest.raises(ConfigError) as info:
         load_settings(path)
     assert str(info.value) == (
-        f"{path}: privacy.zzz: unknown key; known keys: keep_values, secret_env"
+        f"{path}: mining.zzz: unknown key; known keys: "
+        "max_gap, max_length, min_instances, min_length"
     )
+
+
+def test_privacy_table_is_checked_by_the_policy(tmp_path):
+    path = write(tmp_path, '[privacy]\ndeny_aps = ["KeePass*"]\n')
+    with pytest.raises(ConfigError, match=r"privacy\.deny_aps: unknown key"):
+        load_settings(path)
+
+
+def test_privacy_rules_round_trip_through_toml(tmp_path):
+    text = (
+        "[[privacy.rules]]\n"
+        'field = "window"\npattern = "Customer \\\\d+"\nreplace = "<customer>"\n'
+    )
+    settings = load_settings(write(tmp_path, text))
+    again = load_settings(write(tmp_path, settings.to_toml()))
+    assert again == settings
+    assert again.privacy.rules[0].replace == "<customer>"
 
 
 def test_unknown_section_and_nested_key_are_errors(tmp_path):
