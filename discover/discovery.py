@@ -1,6 +1,10 @@
 """Find routine instances in token streams and group them into routines.
 
-The method, per round, on the events no routine has claimed yet:
+Streams are read in recording order and every gap is scored as a boundary by
+`discover.segment` (hard cuts where the clock jumps back or the user is idle; the
+first read of a new spreadsheet row; copy-to-paste links, which a boundary never
+splits; pauses; start and end actions). Then, in rounds, on the events no routine
+has claimed yet:
 
 1. **Cycles.** For every token ``a`` seen at least `min_instances` times, the
    stretch from one ``a`` to the next (same stream, at most `max_span` events) is
@@ -8,22 +12,34 @@ The method, per round, on the events no routine has claimed yet:
    routine's executions, rotated so that they start at ``a``.
 2. **Templates.** A *step* is a token with its occurrence number inside the cycle
    (the second paste into the same field is another step). The template of ``a``
-   is the steps present in at least half of its cycles; a cycle is *good* when it
-   holds at least `GOOD_CYCLE` of them. The anchor whose good cycles cover most
-   events wins the round (a finer period wins near-ties).
-3. **Where instances start.** Each template step is a candidate start: the one
-   whose events sit after the strongest boundary evidence (`discover.segment`:
-   hard cuts, spreadsheet rows, copy-paste links, pauses, start/end actions)
-   becomes the start. This undoes the rotation of step 1.
-4. **Instances.** Instances run from one start to the next, never across a hard
-   cut. Inside that window only the routine's own steps (present in at least
-   `OPTIONAL_SHARE` of windows) join the instance; other events are noise or
-   another routine's and stay unclaimed for later rounds, which is how
-   interleaved work is separated.
+   is the steps present in at least `CORE_SHARE` of its cycles; a cycle is *good*
+   when it holds at least `GOOD_CYCLE` of them. Templates rank by the events
+   their good cycles cover, raised when their starts follow hard cuts
+   (`START_BONUS`): a whole task aligned with the recording beats a sub-task
+   shared by several tasks. A template needs two working steps (not window
+   switches or scrolls).
+3. **Where instances start.** Each template step is a candidate start; the one
+   whose events follow the strongest boundary evidence, plus a bonus for being
+   the first working event of a recording or after a pause
+   (`SEGMENT_START_WEIGHT`), becomes the start. This undoes the rotation of
+   step 1. An instance never starts with a window switch.
+4. **Instances.** Windows run from one start to the next, never across a hard
+   cut and at most `SPAN_FACTOR` times the routine's typical span. In a window,
+   core steps are those present in `CORE_SHARE` of windows that mostly follow
+   the same core step (`STEADY_SHARE`); an optional step is the same token after
+   the same core step in `OPTIONAL_SHARE` of windows. Everything else (noise, the
+   events of another routine the user broke off for) stays unclaimed for later
+   rounds, which is how interleaved work is separated.
+5. **Rounds.** Each round accepts every template its earlier choices left intact
+   (`STALE_SHARE`); an anchor that seeds no routine is barred. Groups whose
+   instances mostly start inside earlier instances' windows are the remnants of
+   those (a retried step, a recurring interruption) and are dropped
+   (`REMNANT_SHARE`).
 
 Finally `discover.cluster` merges groups that are one routine and
 `discover.routines.make_routine` names the steps and counts variants.
-Labels and truth columns are never read.
+Labels and truth columns are never read; every constant below is the same for
+every log.
 """
 
 from __future__ import annotations
@@ -64,15 +80,6 @@ STEADY_SHARE = 0.67
 MAX_REPEAT = 16
 #: Anchors within this share of the best coverage compete on their number of cycles.
 NEAR_TIE = 0.9
-#: A step's token must be specific to the routine: at least this share of all its
-#: free occurrences fall inside the routine's cycles, or its share there is
-#: `SPECIFIC_LIFT` times the cycles' share of the stream. Scrolls and stray clicks
-#: sprinkled over all work fail both, so noise inside instances stays out.
-SPECIFIC_SHARE = 0.8
-SPECIFIC_LIFT = 2.0
-#: A step sits at a steady place in its cycles (standard deviation of its relative
-#: position at most this); stray events land anywhere (about 0.29 if uniform).
-PHASE_SPREAD = 0.12
 #: A template whose instances start after strong boundary evidence (up to 2, a hard
 #: cut) scores up to ``1 + 2 * START_BONUS`` times its coverage: of a whole task and
 #: a sub-task shared by several tasks, the one aligned with the cuts wins.
@@ -404,30 +411,6 @@ def _expand(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarra
     cycle_of = np.repeat(np.arange(starts.shape[0]), lengths)
     first = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
     return first + np.arange(cycle_of.shape[0]), cycle_of
-
-
-def _specific(tokens: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Boolean per token code: concentrated in `positions` (see SPECIFIC_SHARE)."""
-    width = int(tokens.max()) + 1
-    total = np.bincount(tokens, minlength=width).astype(np.float64)
-    inside = np.bincount(tokens[positions], minlength=width).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, inside / total, 0.0)
-    lift = share * tokens.shape[0] / max(positions.shape[0], 1)
-    return (share >= SPECIFIC_SHARE) | (lift >= SPECIFIC_LIFT)
-
-
-def _steady(
-    keys: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, unique: np.ndarray
-) -> np.ndarray:
-    """Boolean per unique step key: its place in the cycle is steady (not noise)."""
-    inverse = np.searchsorted(unique, keys)
-    phase = offsets / max(float(np.median(lengths)), 1.0)
-    seen = np.bincount(inverse, minlength=unique.shape[0]).astype(np.float64)
-    mean = np.bincount(inverse, weights=phase, minlength=unique.shape[0]) / seen
-    square = np.bincount(inverse, weights=phase**2, minlength=unique.shape[0]) / seen
-    spread = np.sqrt(np.maximum(square - mean**2, 0.0))
-    return spread <= PHASE_SPREAD
 
 
 def _template_of(
