@@ -8,6 +8,7 @@ from discover.render._html_data import (
     EventContext,
     anchor,
     canonical_variant,
+    common_tokens,
     data_flow,
     example_indices,
     flow_parts,
@@ -209,6 +210,7 @@ def _data_flow_section(
 def _examples_section(candidate: Candidate, context: EventContext) -> Markup:
     instances = candidate.routine.instances
     picked = example_indices(len(instances))
+    common = common_tokens(candidate)
     blocks = []
     cache: dict[tuple[int, int], list[int | None]] = {}
     examples = [instances[k] for k in picked]
@@ -227,7 +229,8 @@ def _examples_section(candidate: Candidate, context: EventContext) -> Markup:
             if step is not None:
                 text = f"{step + 1}. {candidate.routine.steps[step].label}"
             elif e < len(variant_tokens):
-                app, label = token_label(variant_tokens[e])
+                token = variant_tokens[e]
+                app, label = token_label(token, with_target=token in common)
                 text = f"+ {app}: {label}"
             else:
                 text = f"+ {context.events['app'].iat[row]}: {context.actions[row]}"

@@ -24,6 +24,8 @@ from models import Candidate, Instance
 MAX_EXAMPLES = 5
 #: Variants drawn as branches of a flow diagram (all are in the variant chart).
 MAX_BRANCHES = 4
+#: Share of instances a variant-only token needs for its target text to be shown.
+MIN_TEXT_SHARE = 0.5
 #: Applications in the switching heat map; the rest are folded into one row.
 MAX_SWITCH_APPS = 12
 _LINK_SCHEMES = frozenset({"", "http", "https", "file"})
@@ -127,14 +129,38 @@ def app_switches(
     return labels, matrix
 
 
-def token_label(token: str) -> tuple[str, str]:
-    """(app, readable step) of an ``app|action|target`` token."""
+def token_label(token: str, *, with_target: bool = True) -> tuple[str, str]:
+    """(app, readable step) of an ``app|action|target`` token.
+
+    >>> token_label("Outlook|focus|neue bankverbindung acme", with_target=False)
+    ('Outlook', 'switch to …')
+    """
     app, _, rest = token.partition("|")
     action, _, target = rest.partition("|")
     if not rest:
         return "", app
     label = step_label(app, action, target or None, None)
-    return app, without_app(label, app)
+    label = without_app(label, app)
+    if target and not with_target:
+        words = without_app(step_label(app, action, None, None), app)
+        label = f"{words} …"
+    return app, label
+
+
+def common_tokens(candidate: Candidate) -> frozenset[str]:
+    """Tokens of steps, or of variants followed by at least half the instances.
+
+    A token seen in fewer runs may carry one run's data in its target text (a mail
+    subject with a customer's name), so reports show only its app and action; the
+    same rule redaction applies to step text (``discover.render._redact``).
+    """
+    variants = candidate.routine.variants
+    total = sum(v.count for v in variants)
+    presence: Counter[str] = Counter()
+    for variant in variants:
+        presence.update({token: variant.count for token in set(variant.tokens)})
+    common = {t for t, n in presence.items() if total and n >= MIN_TEXT_SHARE * total}
+    return frozenset(common | {step.token for step in candidate.routine.steps})
 
 
 def without_app(label: str, app: str) -> str:
@@ -201,6 +227,7 @@ def flow_parts(
         for step in steps
     ]
     canonical = tuple(step.token for step in steps)
+    common = common_tokens(candidate)
     total = sum(v.count for v in candidate.routine.variants) or 1
     base = canonical_variant(candidate)
     branches: list[FlowBranch] = []
@@ -215,7 +242,7 @@ def flow_parts(
                 continue
             taken = []
             for token in variant.tokens[j1:j2]:
-                app, text = token_label(token)
+                app, text = token_label(token, with_target=token in common)
                 taken.append(FlowNode(lane=lane(app), label=text))
             suffix = (
                 ""
