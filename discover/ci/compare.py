@@ -4,16 +4,85 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from discover.ci.match import match_candidates
 from discover.ci.rules import Change, new_variants, value_change_pct
 from discover.ci.settings import CiSettings
 from discover.errors import InputError
-from models import Candidate, RankedReport, Variant
+from models import Candidate, RankedReport, Routine, Score, Step, Variant
 
-__all__ = ["Baseline", "compare_reports", "load_baseline"]
+__all__ = ["BASELINE_SCHEMA", "Baseline", "compare_reports", "load_baseline"]
+
+_NUMBER = {"type": "number"}
+_TEXT = {"type": "string"}
+
+#: What a baseline must hold: the parts of a ranked report comparison reads.
+BASELINE_SCHEMA: dict = {
+    "type": "object",
+    "required": ["scoring_version", "candidates"],
+    "properties": {
+        "scoring_version": _TEXT,
+        "counts": {
+            "type": "object",
+            "properties": {"candidates": {"type": "integer", "minimum": 0}},
+        },
+        "settings": {
+            "type": "object",
+            "properties": {
+                "scoring": {"type": "object", "properties": {"rank_by": _TEXT}}
+            },
+        },
+        "candidates": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["candidate_id", "name", "rank", "score", "routine"],
+                "properties": {
+                    "candidate_id": _TEXT,
+                    "name": _TEXT,
+                    "rank": {"type": "integer"},
+                    "apps": {"type": "array", "items": _TEXT},
+                    "score": {
+                        "type": "object",
+                        "required": ["instances", "hours_per_month", "value_per_month"],
+                        "properties": {
+                            "instances": {"type": "integer", "minimum": 0},
+                            "hours_per_month": _NUMBER,
+                            "value_per_month": _NUMBER,
+                        },
+                    },
+                    "routine": {
+                        "type": "object",
+                        "required": ["steps"],
+                        "properties": {
+                            "steps": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["token"],
+                                    "properties": {"token": _TEXT},
+                                },
+                            },
+                            "variants": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["tokens", "count"],
+                                    "properties": {
+                                        "tokens": {"type": "array", "items": _TEXT},
+                                        "count": {"type": "integer", "minimum": 0},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +106,12 @@ class Baseline:
 
 
 def load_baseline(path: str | os.PathLike[str]) -> Baseline:
-    """Read a baseline: a JSON ranked report checked against its schema.
+    """Read a baseline: a JSON ranked report, checked for what comparison reads.
+
+    Only the fields comparison reads are required (:data:`BASELINE_SCHEMA`, a
+    subset of ``report.schema.json``), so a baseline written by an earlier
+    deskmine, with other settings or score details, still loads; figures of
+    another scoring version are flagged by ``compare_reports``.
 
     Parameters
     ----------
@@ -50,12 +124,10 @@ def load_baseline(path: str | os.PathLike[str]) -> Baseline:
     Raises
     ------
     InputError
-        A missing or unreadable file, bad JSON, or JSON that is not a ranked
-        report (``models/schemas/report.schema.json``), located to the field.
+        A missing or unreadable file, bad JSON, or JSON that lacks what a
+        ranked report holds for comparison, located to the field.
     """
     import jsonschema
-
-    from models.schemas import load_schema
 
     shown = os.fspath(path)
     try:
@@ -76,7 +148,7 @@ def load_baseline(path: str | os.PathLike[str]) -> Baseline:
         raise InputError(
             shown, exc.lineno, "baseline", f"not JSON: {exc.msg}"
         ) from None
-    validator = jsonschema.Draft202012Validator(load_schema("report"))
+    validator = jsonschema.Draft202012Validator(BASELINE_SCHEMA)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
@@ -86,7 +158,7 @@ def load_baseline(path: str | os.PathLike[str]) -> Baseline:
             "baseline",
             f"not a deskmine ranked report at {where}: {error.message[:200]}",
         )
-    return Baseline(shown, RankedReport.from_dict(data))
+    return Baseline(shown, _baseline_report(data))
 
 
 def compare_reports(
@@ -216,4 +288,52 @@ def _unpaired(candidate: Candidate, status: str) -> Change:
         baseline_value_per_month=None if ours else candidate.score.value_per_month,
         value_change_pct=None,
         steps_changed=False,
+    )
+
+
+def _baseline_report(data: dict) -> RankedReport:
+    """The report as comparison sees it; fields it does not read get defaults."""
+    candidates = []
+    for item in data["candidates"]:
+        routine, score = item["routine"], item["score"]
+        steps = tuple(
+            Step(
+                app=str(s.get("app", "")),
+                action=str(s.get("action", "")),
+                label=str(s.get("label", s["token"])),
+                token=s["token"],
+            )
+            for s in routine["steps"]
+        )
+        variants = tuple(
+            Variant(tuple(v["tokens"]), int(v["count"]))
+            for v in routine.get("variants", ())
+        )
+        numbers = {
+            f.name: score.get(f.name, 0)
+            for f in fields(Score)
+            if f.name not in ("currency", "factors", "extra")
+        }
+        candidates.append(
+            Candidate(
+                candidate_id=item["candidate_id"],
+                name=item["name"],
+                routine=Routine(
+                    str(routine.get("routine_id", item["candidate_id"])),
+                    steps,
+                    (),
+                    variants,
+                ),
+                score=Score(**numbers, currency=str(score.get("currency", "EUR"))),
+                apps=tuple(item.get("apps", ())),
+                rank=int(item["rank"]),
+            )
+        )
+    return RankedReport(
+        inputs=tuple(data.get("inputs", ())),
+        counts=dict(data.get("counts", {})),
+        settings=dict(data.get("settings", {})),
+        scoring_version=data["scoring_version"],
+        formula=str(data.get("formula", "")),
+        candidates=tuple(candidates),
     )

@@ -340,6 +340,14 @@ def test_missing_baseline_is_bad_input_with_the_fix(tmp_path, ci_settings_defaul
             "b.json:0: baseline: not a deskmine ranked report at (top): "
             "'scoring_version' is a required property",
         ),
+        (
+            '{"scoring_version": "1.0", "candidates": [{"candidate_id": "C1", '
+            '"name": "n", "rank": 1, "score": {"instances": 2, '
+            '"hours_per_month": 1, "value_per_month": 40}, '
+            '"routine": {"steps": [{"label": "x"}]}}]}',
+            "b.json:0: baseline: not a deskmine ranked report at "
+            "candidates/0/routine/steps/0: 'token' is a required property",
+        ),
     ],
 )
 def test_baseline_that_is_no_ranked_report_is_bad_input(tmp_path, text, message):
@@ -376,3 +384,21 @@ def test_baseline_file_drops_instances_and_still_validates(first_result, tmp_pat
         first_result.report, load_baseline(path).report, CiSettings()
     )
     assert {c.status for c in changes} == {"matched"}
+
+
+def test_baseline_from_another_deskmine_version_still_loads(baseline_file, tmp_path):
+    data = json.loads(baseline_file.read_text(encoding="utf-8"))
+    data["settings"]["privacy"]["a_future_setting"] = True
+    for candidate in data["candidates"]:
+        del candidate["score"]["factors"], candidate["score"]["extra"]
+        candidate["score"]["a_future_figure"] = 1.0
+    path = tmp_path / "other-version.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = load_baseline(path).report
+    original = load_baseline(baseline_file).report
+    assert [steps(c) for c in loaded.candidates] == [
+        steps(c) for c in original.candidates
+    ]
+    changes, _ = compare_reports(original, loaded, CiSettings())
+    assert {c.status for c in changes} == {"matched"}
+    assert {c.value_change_pct for c in changes} == {0.0}
