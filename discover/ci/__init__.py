@@ -35,7 +35,8 @@ from discover.ci.settings import RULES, CiSettings, apply_fail_on
 from discover.ci.summary import SUMMARY_LIMIT, render_summary
 from discover.config import Settings
 from discover.errors import ConfigError
-from discover.readers import ReadResult, read_events
+from discover.pipeline import analyse_read
+from discover.readers import read_events
 from models import Candidate, RankedReport
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
     "CiSettings",
     "Match",
     "RuleOutcome",
-    "analyse_read",
     "apply_fail_on",
     "compare_reports",
     "evaluate_rules",
@@ -210,6 +210,8 @@ def run_ci(
     export_dir: str | os.PathLike[str] | None = None,
     input_format: str | None = None,
     column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+    timezone: str | None = None,
     notify: Notify | None = None,
 ) -> CiResult:
     """Analyse recordings, compare with the baseline, decide the rules.
@@ -243,7 +245,7 @@ def run_ci(
     export_dir : str, path or None, default=None
         Export skeletons of the top ``ci.top`` candidates and every new one here
         (``ci.export_target``), overwriting earlier exports of the same ones.
-    input_format, column_map
+    input_format, column_map, encoding, timezone
         As for ``discover.readers.read_events``.
     notify : callable or None, default=None
         Called with the name of each stage as it starts.
@@ -271,13 +273,15 @@ def run_ci(
         "input_format": input_format,
         "skip_invalid": True,
         "column_map": column_map,
+        "encoding": encoding,
+        "timezone": timezone,
     }
     stats = None
     if cache_dir is None:
         read = read_events(paths, **read_kwargs)
     else:
         read, stats = read_events_cached(paths, cache_dir, **read_kwargs)
-    analysis = analyse_read(read, settings, notify=say)
+    analysis = analyse_read(read, settings, notify=say)  # privacy applies here
     from discover.report import report_from_analysis
 
     report = report_from_analysis(analysis)
@@ -304,58 +308,6 @@ def run_ci(
         exports=exports,
         baseline_updated=update_baseline,
         notes=notes,
-    )
-
-
-def analyse_read(read: ReadResult, settings: Settings, notify: Notify | None = None):
-    """Run ``discover.pipeline.analyse`` on events already read.
-
-    The stages after reading, as ``analyse`` runs them, so that cached reads go
-    through the same analysis. ``tests/discover/ci/test_ci.py`` checks both give
-    the same candidates.
-
-    Parameters
-    ----------
-    read : ReadResult
-    settings : Settings
-    notify : callable or None, default=None
-
-    Returns
-    -------
-    discover.pipeline.Analysis
-    """
-    from discover.discovery import discover_routines
-    from discover.pipeline import Analysis
-    from discover.privacy import protect_events, resolve_secret
-    from discover.scoring import score_routines
-    from discover.tokens import encode_tokens
-
-    say = notify or (lambda stage: None)
-    secret, configured = resolve_secret(settings.privacy.secret_env)
-    events = protect_events(
-        read.events, keep_values=settings.privacy.keep_values, secret=secret
-    )
-    streams = encode_tokens(events, settings.tokens.granularity)
-    say("mining")
-    mining = settings.mining
-    routines = discover_routines(
-        events,
-        streams,
-        min_instances=mining.min_instances,
-        min_length=mining.min_length,
-        max_length=mining.max_length,
-        max_gap=mining.max_gap,
-    )
-    say("scoring")
-    candidates = score_routines(routines, events, settings)
-    return Analysis(
-        read=read,
-        events=events,
-        streams=streams,
-        routines=tuple(routines),
-        candidates=tuple(candidates),
-        settings=settings,
-        secret_configured=configured,
     )
 
 

@@ -17,18 +17,17 @@ import pytest
 from discover.ci import (
     RULES,
     CiSettings,
-    analyse_read,
     compare_reports,
     evaluate_rules,
     load_baseline,
+    read_events_cached,
     render_baseline,
     render_result_json,
     render_summary,
     run_ci,
 )
 from discover.errors import InputError
-from discover.pipeline import analyse
-from discover.readers import read_events
+from discover.pipeline import analyse, analyse_read
 from models import RankedReport
 from models.schemas import load_schema
 
@@ -301,13 +300,17 @@ def test_outputs_hold_no_recorded_values(versions, new_result):
     assert sorted(v for v in values if v in text) == []
 
 
-def test_analyse_read_gives_the_pipeline_candidates(versions, ci_settings_default):
+def test_cached_read_gives_the_pipeline_candidates(
+    versions, ci_settings_default, tmp_path
+):
     base, _ = versions
     want = analyse([base], ci_settings_default)
-    got = analyse_read(read_events([base]), ci_settings_default)
-    assert [c.to_dict() for c in got.candidates] == [
-        c.to_dict() for c in want.candidates
-    ]
+    for _ in range(2):  # cold, then warm
+        read, _ = read_events_cached([base], tmp_path, skip_invalid=True)
+        got = analyse_read(read, ci_settings_default)
+        assert [c.to_dict() for c in got.candidates] == [
+            c.to_dict() for c in want.candidates
+        ]
 
 
 # --- baselines -------------------------------------------------------------------
