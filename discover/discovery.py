@@ -71,6 +71,10 @@ REMNANT_SHARE = 0.5
 #: In one round, a further template is used only if at most this share of its
 #: cycles' events went to routines accepted earlier in the round.
 STALE_SHARE = 0.1
+#: A group is a routine's tail when at least this share of its instances start at
+#: most `STITCH_GAP` events after another instance ends (see `_stitch_tails`).
+STITCH_SHARE = 0.8
+STITCH_GAP = 3
 #: An instance window reaches at most this many times the typical span of the
 #: routine's core steps (plus two events).
 SPAN_FACTOR = 2.0
@@ -176,6 +180,7 @@ def discover_routines(
         max_rounds=max_rounds,
     )
     groups = _drop_remnants(groups, reach)
+    groups = _stitch_tails(groups, bounds.hard, stream_of_positions(bounds))
     bags = [[tokens[positions] for positions in group] for group in groups]
     labels = merge_groups(bags)
     merged: dict[int, list[np.ndarray]] = {}
@@ -338,6 +343,58 @@ def _segment_openings(segment_of: np.ndarray, context: np.ndarray) -> np.ndarray
     out = np.zeros(segment_of.shape[0], dtype=bool)
     out[working[first]] = True
     return out
+
+
+def stream_of_positions(bounds: Boundaries) -> np.ndarray:
+    """Stream number of each position in recording order (int64)."""
+    return np.repeat(
+        np.arange(len(bounds.offsets) - 1), np.diff(bounds.offsets)
+    ).astype(np.int64)
+
+
+def _stitch_tails(
+    groups: list[list[np.ndarray]], hard: np.ndarray, stream_of: np.ndarray
+) -> list[list[np.ndarray]]:
+    """Join a group that is the second half of another routine to its first half.
+
+    When a routine's first steps come in variants and its last steps do not, the
+    common tail can win a round on its own. A group whose instances nearly all
+    start within `STITCH_GAP` events after another group's instance ends, with no
+    hard cut between, is such a tail: each instance joins the one before it.
+    """
+    n_groups = len(groups)
+    if n_groups < 2:
+        return groups
+    owner = [(g, k) for g in range(n_groups) for k in range(len(groups[g]))]
+    starts = np.array([groups[g][k].min() for g, k in owner])
+    ends = np.array([groups[g][k].max() for g, k in owner])
+    by_end = np.argsort(ends, kind="stable")
+    cut_count = np.cumsum(hard)
+    merged = [list(group) for group in groups]
+    absorbed: set[tuple[int, int]] = set()
+    for g in range(n_groups - 1, -1, -1):
+        mine = [i for i, (h, _) in enumerate(owner) if h == g]
+        links = {}
+        for i in mine:
+            j = np.searchsorted(ends[by_end], starts[i], side="left") - 1
+            if j < 0:
+                continue
+            p = int(by_end[j])
+            if owner[p][0] == g or owner[p] in absorbed:
+                continue
+            close = starts[i] - ends[p] <= STITCH_GAP
+            same = stream_of[starts[i]] == stream_of[ends[p]]
+            uncut = cut_count[starts[i]] == cut_count[ends[p]]
+            if close and same and uncut:
+                links[i] = p
+        if len(links) < STITCH_SHARE * len(mine):
+            continue
+        for i, p in links.items():
+            pg, pk = owner[p]
+            merged[pg][pk] = np.concatenate([merged[pg][pk], groups[g][owner[i][1]]])
+            absorbed.add(owner[i])
+        merged[g] = [groups[g][owner[i][1]] for i in mine if owner[i] not in absorbed]
+    return [group for group in merged if group]
 
 
 def _drop_remnants(
