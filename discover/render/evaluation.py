@@ -22,8 +22,8 @@ _ROWS = (
 def render_evaluation(scores: Mapping[str, float | int], fmt: str = "table") -> str:
     """Scores of `discover.evaluate.evaluate` as aligned text or JSON.
 
-    >>> print(render_evaluation({"boundary_f1": 0.5}))
-    boundary F1  0.500
+    >>> render_evaluation({"boundary_f1": 0.5, "runtime_s": 1.234})
+    'boundary F1  0.500\nruntime (s)  1.23\n'
     """
     if fmt == "json":
         return json.dumps(dict(sorted(scores.items())), indent=2) + "\n"
