@@ -20,7 +20,7 @@ _ROWS = (
 
 
 def render_evaluation(scores: Mapping[str, float | int], fmt: str = "table") -> str:
-    """Scores of `discover.evaluate.evaluate` as aligned text or JSON.
+    r"""Scores of `discover.evaluate.evaluate` as aligned text or JSON.
 
     >>> render_evaluation({"boundary_f1": 0.5, "runtime_s": 1.234})
     'boundary F1  0.500\nruntime (s)  1.23\n'
