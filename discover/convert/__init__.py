@@ -13,22 +13,25 @@ cases   one CSV row per instance: start, end, user, routine, business keys
 
 Privacy: what is written is the protected event table (``discover.privacy``):
 values masked and users pseudonymised unless the user opted in with
-``keep_values``. Business keys (``key_pattern``) are searched in the clear copied
-values of the read, hashed with the project key at once, and written hashed
-unless ``keep_values``.
+``keep_values``. ``analyse`` keeps no clear value, so business keys are found
+first: `find_business_keys` searches the raw read's copied values and hashes each
+key with the project key at once (clear only with ``keep_values``); `convert`
+then puts each instance's keys in its row.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from discover.convert._events import (
-    business_keys,
+    event_keys,
+    instance_keys,
     labelled_events,
     mask_values,
 )
@@ -38,10 +41,17 @@ from discover.convert.ocel import write_ocel
 from discover.convert.xes import write_xes
 from discover.errors import ConfigError
 from discover.pipeline import Analysis
-from discover.privacy import protect_events, resolve_secret
+from discover.privacy import PrivacyPolicy, apply_privacy, resolve_secret
 from discover.readers import ReadResult
 
-__all__ = ["CONVERT_FORMATS", "DEFAULT_KEY_PATTERN", "Conversion", "convert"]
+__all__ = [
+    "CONVERT_FORMATS",
+    "DEFAULT_KEY_PATTERN",
+    "Conversion",
+    "convert",
+    "find_business_keys",
+    "project_secret",
+]
 
 #: Formats `convert` writes.
 CONVERT_FORMATS: tuple[str, ...] = ("jsonl", "xes", "ocel", "cases")
@@ -76,6 +86,68 @@ class Conversion:
     n_skipped: int
 
 
+def project_secret(policy: PrivacyPolicy | None = None) -> bytes:
+    """The key of value hashes under `policy` (default policy: ``$DESKMINE_SECRET``)."""
+    policy = policy or PrivacyPolicy()
+    return resolve_secret(policy.secret_env, policy.secret_file or None)[0]
+
+
+def find_business_keys(
+    raw: ReadResult | pd.DataFrame,
+    *,
+    key_pattern: str = DEFAULT_KEY_PATTERN,
+    secret: bytes | None = None,
+    keep_values: bool = False,
+) -> dict[str, tuple[str, ...]]:
+    """Business keys in the copied values of a raw read, hashed at once.
+
+    Call it on what ``discover.readers.read_events`` returned, before the read
+    goes to ``discover.pipeline.analyse_read`` (which replaces clear values);
+    pass the result to `convert` as ``business_keys``.
+
+    Parameters
+    ----------
+    raw : ReadResult or pandas.DataFrame
+        Events with clear values (copy, cut and paste values are searched).
+    key_pattern : str, default=DEFAULT_KEY_PATTERN
+        Regular expression of a key; the whole match is the key.
+    secret : bytes or None, default=None
+        Hash key; None resolves the project secret (``$DESKMINE_SECRET``).
+    keep_values : bool, default=False
+        Return keys in clear (the user opted in) instead of ``h:`` hashes.
+
+    Returns
+    -------
+    dict of str to tuple of str
+        Event id -> sorted keys (hashed unless `keep_values`); events without a
+        key are absent.
+
+    Raises
+    ------
+    ConfigError
+        A `key_pattern` that does not compile.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"event_id": ["f:1", "f:2"], "action": ["copy", "type"],
+    ...                        "value": ["INV-2026-0042 / PO-7781", "INV-2026-0043"]})
+    >>> find_business_keys(events, keep_values=True)
+    {'f:1': ('INV-2026-0042', 'PO-7781')}
+    >>> find_business_keys(events, secret=b"k")
+    {'f:1': ('h:854f0e1d110367d8', 'h:a21671347e8002c7')}
+    """
+    try:
+        pattern = re.compile(key_pattern)
+    except (re.error, TypeError) as exc:
+        raise ConfigError(
+            f"key_pattern must be a Python regular expression; got {key_pattern!r} "
+            f"({exc})."
+        ) from None
+    events = raw.events if isinstance(raw, ReadResult) else raw
+    secret = project_secret() if secret is None else secret
+    return event_keys(events, pattern, secret=secret, keep_values=keep_values)
+
+
 def convert(
     source: Analysis | ReadResult | pd.DataFrame,
     to: str,
@@ -83,7 +155,8 @@ def convert(
     *,
     keep_values: bool = False,
     keep_unlabelled: bool = False,
-    key_pattern: str = DEFAULT_KEY_PATTERN,
+    business_keys: Mapping[str, tuple[str, ...]] | None = None,
+    policy: PrivacyPolicy | None = None,
     secret: bytes | None = None,
 ) -> Conversion:
     """Write `source` to `out` in format `to`.
@@ -92,23 +165,26 @@ def convert(
     ----------
     source : Analysis, ReadResult or pandas.DataFrame
         An analysis (``discover.pipeline.analyse``) for every format; for
-        ``jsonl`` also a read (``discover.readers.read_events``) or a raw event
-        table, which is protected here.
+        ``jsonl`` also a raw read (``discover.readers.read_events``) or event
+        table, which `policy` protects here.
     to : {"jsonl", "xes", "ocel", "cases"}
         Output format.
     out : str or path
         File to write (its folder is created).
     keep_values : bool, default=False
-        Write typed and copied values and business keys in clear (opt-in);
-        otherwise values are masked and keys hashed.
+        Write typed and copied values in clear when the events hold them (opt-in);
+        otherwise every value is masked.
     keep_unlabelled : bool, default=False
         ``xes`` and ``ocel``: also write events in no routine instance (XES: as
         the trace ``"none"``).
-    key_pattern : str, default=DEFAULT_KEY_PATTERN
-        Regular expression of business keys (``cases``); the whole match is the key.
+    business_keys : mapping or None, default=None
+        ``cases``: event id -> keys, from `find_business_keys` on the raw read;
+        None leaves the ``business_keys`` column empty.
+    policy : PrivacyPolicy or None, default=None
+        ``jsonl`` from a raw read: the policy to apply (None: the defaults).
     secret : bytes or None, default=None
-        Key of the business-key hashes and, for raw ``jsonl`` input, of value
-        hashes and pseudonyms; None resolves the project secret.
+        ``jsonl`` from a raw read: key of value hashes and pseudonyms; None
+        resolves the project secret.
 
     Returns
     -------
@@ -117,20 +193,12 @@ def convert(
     Raises
     ------
     ConfigError
-        An unknown format, a `key_pattern` that does not compile, or a format that
-        needs an analysis given a read.
+        An unknown format, or a format that needs an analysis given a read.
     """
     if to not in CONVERT_FORMATS:
         raise ConfigError(
             f"to must be one of {', '.join(CONVERT_FORMATS)}; got {to!r}."
         )
-    try:
-        pattern = re.compile(key_pattern)
-    except (re.error, TypeError) as exc:
-        raise ConfigError(
-            f"key_pattern must be a Python regular expression; got {key_pattern!r} "
-            f"({exc})."
-        ) from None
     if to != "jsonl" and not isinstance(source, Analysis):
         raise ConfigError(
             f"convert to {to} needs an Analysis (discover.pipeline.analyse) to find "
@@ -138,33 +206,16 @@ def convert(
         )
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(source, Analysis):
-        return _convert_analysis(
-            source, to, path, keep_values, keep_unlabelled, pattern, secret
-        )
-    return _convert_read(source, path, keep_values, secret)
-
-
-def _secret(analysis: Analysis | None, secret: bytes | None) -> bytes:
-    if secret is not None:
-        return secret
-    if analysis is not None:
-        return resolve_secret(analysis.settings.privacy.secret_env)[0]
-    return resolve_secret()[0]
-
-
-def _convert_read(
-    source: ReadResult | pd.DataFrame,
-    path: Path,
-    keep_values: bool,
-    secret: bytes | None,
-) -> Conversion:
-    raw = source.events if isinstance(source, ReadResult) else source
-    events = protect_events(raw, keep_values=keep_values, secret=_secret(None, secret))
-    if not keep_values:
-        events = mask_values(events)
-    n_events = write_jsonl(events, path)
-    return Conversion(path, "jsonl", n_events, 0, 0)
+    if not isinstance(source, Analysis):
+        raw = source.events if isinstance(source, ReadResult) else source
+        policy = policy or PrivacyPolicy()
+        secret = project_secret(policy) if secret is None else secret
+        events, _ = apply_privacy(raw, policy, keep_values=keep_values, secret=secret)
+        events = events if keep_values else mask_values(events)
+        return Conversion(path, to, write_jsonl(events, path), 0, 0)
+    return _convert_analysis(
+        source, to, path, keep_values, keep_unlabelled, business_keys or {}
+    )
 
 
 def _convert_analysis(
@@ -173,24 +224,16 @@ def _convert_analysis(
     path: Path,
     keep_values: bool,
     keep_unlabelled: bool,
-    pattern: re.Pattern[str],
-    secret: bytes | None,
+    keys: Mapping[str, tuple[str, ...]],
 ) -> Conversion:
     if to == "jsonl":
         events = analysis.events if keep_values else mask_values(analysis.events)
         return Conversion(path, to, write_jsonl(events, path), 0, 0)
     routines = analysis.routines
     n_cases = sum(r.n_instances for r in routines)
-    n_labelled = sum(len(i.event_ids) for r in routines for i in r.instances)
     if to == "cases":
-        keys = business_keys(
-            analysis.read.events,
-            routines,
-            pattern,
-            secret=_secret(analysis, secret),
-            keep_values=keep_values,
-        )
-        n_rows = write_cases(routines, keys, path)
+        n_labelled = sum(len(i.event_ids) for r in routines for i in r.instances)
+        n_rows = write_cases(routines, instance_keys(routines, keys), path)
         return Conversion(path, to, n_labelled, n_rows, 0)
     labelled = labelled_events(
         analysis.events, analysis.streams, routines, keep_values=keep_values

@@ -7,7 +7,7 @@ the clear values once, hashed at once, and only the hashes travel further.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -86,37 +86,49 @@ def labelled_events(
     return out if keep_values else mask_values(out)
 
 
-def business_keys(
+def event_keys(
     raw_events: pd.DataFrame,
-    routines: Sequence[Routine],
     pattern: re.Pattern[str],
     *,
     secret: bytes,
     keep_values: bool,
 ) -> dict[str, tuple[str, ...]]:
-    """Business keys in each instance's copied values: instance id -> sorted keys.
+    """Business keys in each event's copied value: event id -> sorted keys.
 
-    Keys are hashed with `secret` (``hash_value``) here, before they leave this
-    function, unless `keep_values`.
+    Reads clear values (a raw read, before privacy) and hashes every key with
+    `secret` (``hash_value``) before it leaves this function, unless `keep_values`.
+    Events without a key are absent.
     """
     copied = raw_events["action"].astype(str).isin(KEY_ACTIONS)
     copied &= raw_events["value"].notna()
-    values = dict(
-        zip(raw_events.loc[copied, "event_id"], raw_events.loc[copied, "value"])
-    )
     found: dict[str, tuple[str, ...]] = {}
-    for routine in routines:
-        for instance in routine.instances:
+    hashed: dict[str, str] = {}
+    for event_id, value in zip(
+        raw_events.loc[copied, "event_id"], raw_events.loc[copied, "value"]
+    ):
+        keys = {match.group(0) for match in pattern.finditer(str(value))}
+        if not keys:
+            continue
+        if not keep_values:
             keys = {
-                match.group(0)
-                for event_id in instance.event_ids
-                if event_id in values
-                for match in pattern.finditer(str(values[event_id]))
+                hashed.get(k) or hashed.setdefault(k, hash_value(k, secret))
+                for k in keys
             }
-            if not keep_values:
-                keys = {hash_value(key, secret) for key in keys}
-            found[instance.instance_id] = tuple(sorted(keys))
+        found[str(event_id)] = tuple(sorted(keys))
     return found
+
+
+def instance_keys(
+    routines: Sequence[Routine], keys: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """Business keys of each instance (instance id -> sorted keys of its events)."""
+    return {
+        instance.instance_id: tuple(
+            sorted({k for e in instance.event_ids for k in keys.get(e, ())})
+        )
+        for routine in routines
+        for instance in routine.instances
+    }
 
 
 def iso_time(ts: pd.Timestamp) -> str:

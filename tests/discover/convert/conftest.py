@@ -11,9 +11,6 @@ from discover.config import Settings
 from discover.pipeline import Analysis, analyse
 from discover.simulate import SimulationConfig, simulate, write_simulation
 
-#: The secret the tests hash with (``DESKMINE_SECRET`` is cleared for them).
-SECRET = b"deskmine-default-secret: set DESKMINE_SECRET for your project"
-
 
 def invoice_session(path: Path, session: str = "=SUM(1)") -> Path:
     """Eight runs of copy invoice number -> paste -> save, with gaps between runs."""
@@ -66,10 +63,18 @@ def simulated(tmp_path_factory) -> Analysis:
     folder = tmp_path_factory.mktemp("sim")
     config = SimulationConfig(seed=3, n_events=1200, n_users=2, n_days=3)
     write_simulation(simulate(config), folder)
-    return analyse([folder], Settings())
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("DESKMINE_SECRET", raising=False)
+        return analyse([folder], Settings())
 
 
 @pytest.fixture(scope="session")
-def invoices(tmp_path_factory) -> Analysis:
-    path = invoice_session(tmp_path_factory.mktemp("inv") / "anna.jsonl")
-    return analyse([path], Settings())
+def invoice_path(tmp_path_factory) -> Path:
+    return invoice_session(tmp_path_factory.mktemp("inv") / "anna.jsonl")
+
+
+@pytest.fixture(scope="session")
+def invoices(invoice_path) -> Analysis:
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("DESKMINE_SECRET", raising=False)  # hashes under the default key
+        return analyse([invoice_path], Settings())

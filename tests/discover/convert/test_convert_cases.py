@@ -6,9 +6,16 @@ import csv
 
 import pytest
 
-from discover.convert import CONVERT_FORMATS, DEFAULT_KEY_PATTERN, convert
+from discover.convert import (
+    CONVERT_FORMATS,
+    DEFAULT_KEY_PATTERN,
+    convert,
+    find_business_keys,
+)
 from discover.convert.cases import CASE_COLUMNS
+from discover.errors import ConfigError
 from discover.privacy import hash_value
+from discover.readers import read_events
 
 SECRET = b"deskmine-default-secret: set DESKMINE_SECRET for your project"
 
@@ -18,9 +25,12 @@ def _rows(path):
         return list(csv.reader(handle))
 
 
-def test_convert_cases_writes_one_row_per_instance_with_hashed_keys(invoices, tmp_path):
+def test_convert_cases_writes_one_row_per_instance_with_hashed_keys(
+    invoices, invoice_path, tmp_path
+):
     out = tmp_path / "cases.csv"
-    done = convert(invoices, "cases", out)
+    keys = find_business_keys(read_events(invoice_path))
+    done = convert(invoices, "cases", out, business_keys=keys)
     (routine,) = invoices.routines
     rows = _rows(out)
     assert rows[0] == list(CASE_COLUMNS)
@@ -43,13 +53,34 @@ def test_convert_cases_writes_one_row_per_instance_with_hashed_keys(invoices, tm
     assert "INV-2026" not in text and "PO-77" not in text
 
 
-def test_convert_cases_writes_keys_in_clear_only_when_kept(invoices, tmp_path):
+def test_convert_cases_writes_keys_in_clear_only_when_kept(
+    invoices, invoice_path, tmp_path
+):
+    raw = read_events(invoice_path)
     out = tmp_path / "clear.csv"
-    convert(invoices, "cases", out, keep_values=True)
+    clear = find_business_keys(raw, keep_values=True)
+    convert(invoices, "cases", out, business_keys=clear)
     assert _rows(out)[8][-1] == "INV-2026-0008 PO-77007"
     only_po = tmp_path / "po.csv"
-    convert(invoices, "cases", only_po, keep_values=True, key_pattern=r"PO-\d+")
+    po = find_business_keys(raw, keep_values=True, key_pattern=r"PO-\d+")
+    convert(invoices, "cases", only_po, business_keys=po)
     assert [row[-1] for row in _rows(only_po)[1:3]] == ["PO-77000", "PO-77001"]
+    # a whole copied value that is one key hashes to the value's own value_hash
+    (one,) = find_business_keys(raw, key_pattern=r"^.*$")["anna.jsonl:1"]
+    assert one == invoices.events.set_index("event_id").at["anna.jsonl:1", "value_hash"]
+
+
+def test_convert_cases_without_keys_leaves_the_column_empty(invoices, tmp_path):
+    convert(invoices, "cases", tmp_path / "c.csv")
+    assert {row[-1] for row in _rows(tmp_path / "c.csv")[1:]} == {""}
+
+
+def test_find_business_keys_refuses_a_broken_pattern(invoice_path):
+    with pytest.raises(
+        ConfigError,
+        match=r"^key_pattern must be a Python regular expression; got '\(INV' ",
+    ):
+        find_business_keys(read_events(invoice_path), key_pattern="(INV")
 
 
 @pytest.mark.parametrize(

@@ -73,12 +73,10 @@ def test_convert_jsonl_is_byte_identical_across_runs(tmp_path):
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
 
 
-def test_convert_refuses_unknown_formats_patterns_and_raw_input(tmp_path):
+def test_convert_refuses_unknown_formats_and_reads_for_case_formats(tmp_path):
     read = read_events(DATA / "session.jsonl")
     with pytest.raises(ConfigError, match=r"^to must be one of jsonl, xes, ocel, "):
         convert(read, "csv", tmp_path / "x")
-    with pytest.raises(ConfigError, match=r"^key_pattern must be a Python regular "):
-        convert(read, "jsonl", tmp_path / "x", key_pattern="(INV")
     with pytest.raises(
         ConfigError,
         match=r"^convert to xes needs an Analysis \(discover.pipeline.analyse\) to "
