@@ -11,6 +11,7 @@ Times carry microseconds.
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,8 @@ XES_COLUMNS: tuple[str, ...] = (
     "sheet",
     "cell",
 )
+# control characters and lone surrogates: lxml refuses them, XML 1.0 cannot hold them
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EXTENSIONS = (
     ("Concept", "concept", "http://www.xes-standard.org/concept.xesext"),
     ("Time", "time", "http://www.xes-standard.org/time.xesext"),
@@ -73,8 +76,17 @@ def case_order(labelled: pd.DataFrame, keep_unlabelled: bool) -> pd.DataFrame:
     return kept.iloc[order]
 
 
+def xml_text(text: str) -> str:
+    r"""`text` with the characters XML 1.0 cannot hold replaced by U+FFFD.
+
+    >>> xml_text("bell\x07, tab\t") == "bell\ufffd, tab\t"
+    True
+    """
+    return _NOT_XML.sub("\ufffd", text) if _NOT_XML.search(text) else text
+
+
 def _attribute(parent: etree._Element, tag: str, key: str, value: str) -> None:
-    etree.SubElement(parent, tag, key=key, value=value)
+    etree.SubElement(parent, tag, key=key, value=xml_text(value))
 
 
 def write_xes(
@@ -117,7 +129,8 @@ def write_xes(
                 n_traces += 1
                 with xf.element("trace"):
                     xf.write("\n")
-                    xf.write(etree.Element("string", key="concept:name", value=case))
+                    name = xml_text(case)
+                    xf.write(etree.Element("string", key="concept:name", value=name))
                     xf.write("\n")
                     for row in trace:
                         xf.write(_event(row))

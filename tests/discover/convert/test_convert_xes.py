@@ -90,3 +90,48 @@ def test_convert_xes_is_byte_identical_across_runs(simulated, tmp_path):
     convert(simulated, "xes", tmp_path / "a.xes", keep_unlabelled=True)
     convert(simulated, "xes", tmp_path / "b.xes", keep_unlabelled=True)
     assert (tmp_path / "a.xes").read_bytes() == (tmp_path / "b.xes").read_bytes()
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.test","x")',
+    "<script>alert(1)</script> & 'quotes'",
+    'two\nlines; "quoted", and, commas',
+    "名前\u200b\u202eRTL",
+    "bell\x07 and nul\x00 inside",
+]
+
+
+def test_convert_xes_keeps_hostile_text_and_replaces_what_xml_cannot_hold(tmp_path):
+    import json
+
+    from discover.config import Settings
+    from discover.pipeline import analyse
+
+    path = tmp_path / "h.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "ts": f"2026-03-02T09:00:0{i}Z",
+                    "user": "u1",
+                    "app": "Chrome",
+                    "action": "click",
+                    "target": {"label": text},
+                }
+            )
+            + "\n"
+            for i, text in enumerate(HOSTILE)
+        ),
+        encoding="utf-8",
+    )
+    analysis = analyse([path], Settings())
+    out = tmp_path / "h.xes"
+    convert(analysis, "xes", out, keep_unlabelled=True)
+    back = read_events(out).events
+    written = analysis.events["target_label"].tolist()
+    assert back["target_label"].tolist() == [
+        *written[:4],
+        "bell\ufffd and nul\ufffd inside",
+    ]
+    names = [e["concept:name"] for e in _traces(out)["none"]]
+    assert names[1] == f"Chrome: click '{written[1]}'"
