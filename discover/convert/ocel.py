@@ -10,6 +10,7 @@ time, as the OCEL 2.0 specification does for values that never change.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,76 +53,63 @@ def _host(url: object) -> str | None:
         return None
 
 
-def build_ocel(labelled: pd.DataFrame, *, keep_unlabelled: bool) -> dict:
-    """The OCEL 2.0 JSON document of labelled events (sorted, no clock).
-
-    Parameters
-    ----------
-    labelled : pandas.DataFrame
-        Protected events with ``routine_id``, ``instance_id`` and ``activity``.
-    keep_unlabelled : bool
-        Also write events in no routine instance (related to no instance).
-
-    Returns
-    -------
-    dict
-        ``objectTypes``, ``eventTypes``, ``objects``, ``events``.
-    """
+def _ordered(labelled: pd.DataFrame, keep_unlabelled: bool) -> pd.DataFrame:
     events = labelled if keep_unlabelled else labelled[labelled["instance_id"].notna()]
     order = np.lexsort(
         (events["event_id"].to_numpy(dtype=str), events["ts"].to_numpy())
     )
-    events = events.iloc[order]
+    return events.iloc[order]
+
+
+def _rows(events: pd.DataFrame) -> Iterator[dict]:
     columns = list(events.columns)
-    objects: dict[str, dict] = {}
-    instance_users: dict[str, str] = {}
-    out_events = []
-    types: set[str] = set()
     for values in events.itertuples(index=False, name=None):
-        row = dict(zip(columns, values, strict=True))
-        related: list[tuple[str, str]] = []
-        user_id = _add(objects, "user", str(row["user"]), "name", str(row["user"]))
-        if _present(row["instance_id"]):
-            instance = str(row["instance_id"])
-            instance_id = _add(
-                objects, "routine_instance", instance, "routine", str(row["routine_id"])
-            )
-            instance_users.setdefault(instance_id, user_id)
-            related.append((instance_id, "case"))
-        related.append(
-            (
-                _add(objects, "application", str(row["app"]), "name", str(row["app"])),
-                "in",
-            )
+        yield dict(zip(columns, values, strict=True))
+
+
+def _related(row: dict, objects: dict[str, dict]) -> list[tuple[str, str]]:
+    """The (object id, qualifier) pairs of one event; new objects join `objects`."""
+    related: list[tuple[str, str]] = []
+    user = str(row["user"])
+    user_id = _add(objects, "user", user, "name", user)
+    if _present(row["instance_id"]):
+        instance = str(row["instance_id"])
+        routine = str(row["routine_id"])
+        instance_id = _add(objects, "routine_instance", instance, "routine", routine)
+        objects[instance_id].setdefault(
+            "relationships", [{"objectId": user_id, "qualifier": "performed by"}]
         )
-        related.append((user_id, "by"))
-        if _present(row["workbook"]):
-            name = str(row["workbook"])
-            related.append((_add(objects, "document", name, "kind", "workbook"), "on"))
-        host = _host(row["url"])
-        if host:
-            related.append((_add(objects, "document", host, "kind", "host"), "on"))
-        types.add(str(row["activity"]))
-        out_events.append(
-            {
-                "id": str(row["event_id"]),
-                "type": str(row["activity"]),
-                "time": iso_time(row["ts"]),
-                "attributes": [
-                    {"name": name, "value": _value(row[name])}
-                    for name, _ in _EVENT_ATTRIBUTES
-                    if _present(row.get(name))
-                ],
-                "relationships": [
-                    {"objectId": object_id, "qualifier": qualifier}
-                    for object_id, qualifier in related
-                ],
-            }
-        )
-    for instance_id, user_id in instance_users.items():
-        objects[instance_id]["relationships"] = [
-            {"objectId": user_id, "qualifier": "performed by"}
-        ]
+        related.append((instance_id, "case"))
+    app = str(row["app"])
+    related.append((_add(objects, "application", app, "name", app), "in"))
+    related.append((user_id, "by"))
+    if _present(row["workbook"]):
+        name = str(row["workbook"])
+        related.append((_add(objects, "document", name, "kind", "workbook"), "on"))
+    host = _host(row["url"])
+    if host:
+        related.append((_add(objects, "document", host, "kind", "host"), "on"))
+    return related
+
+
+def _event(row: dict, related: list[tuple[str, str]]) -> dict:
+    return {
+        "id": str(row["event_id"]),
+        "type": str(row["activity"]),
+        "time": iso_time(row["ts"]),
+        "attributes": [
+            {"name": name, "value": _value(row[name])}
+            for name, _ in _EVENT_ATTRIBUTES
+            if _present(row.get(name))
+        ],
+        "relationships": [
+            {"objectId": object_id, "qualifier": qualifier}
+            for object_id, qualifier in related
+        ],
+    }
+
+
+def _head(objects: dict[str, dict], types: set[str]) -> dict:
     return {
         "objectTypes": [
             {"name": name, "attributes": [{"name": attr, "type": "string"}]}
@@ -139,7 +127,6 @@ def build_ocel(labelled: pd.DataFrame, *, keep_unlabelled: bool) -> dict:
             for name in sorted(types)
         ],
         "objects": [objects[key] for key in sorted(objects)],
-        "events": out_events,
     }
 
 
@@ -163,9 +150,38 @@ def _value(value: object) -> object:
 def write_ocel(
     labelled: pd.DataFrame, out: Path, *, keep_unlabelled: bool
 ) -> tuple[int, int]:
-    """Write `build_ocel` to `out` (UTF-8 JSON); return (events, objects) written."""
-    document = build_ocel(labelled, keep_unlabelled=keep_unlabelled)
+    """Write labelled events to `out` as OCEL 2.0 JSON (sorted, no clock).
+
+    Two passes over the events: the first collects objects and event types, the
+    second streams one event per line, so memory holds one event at a time.
+
+    Parameters
+    ----------
+    labelled : pandas.DataFrame
+        Protected events with ``routine_id``, ``instance_id`` and ``activity``.
+    out : Path
+        The file to write (UTF-8 JSON).
+    keep_unlabelled : bool
+        Also write events in no routine instance (related to no instance).
+
+    Returns
+    -------
+    (int, int)
+        Events and objects written.
+    """
+    events = _ordered(labelled, keep_unlabelled)
+    objects: dict[str, dict] = {}
+    types: set[str] = set()
+    for row in _rows(events):
+        _related(row, objects)
+        types.add(str(row["activity"]))
+    head = json.dumps(_head(objects, types), ensure_ascii=False, indent=1)
     with open(out, "w", encoding="utf-8", newline="\n") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
-    return len(document["events"]), len(document["objects"])
+        handle.write(head[:-2] + ',\n "events": [')  # reopen the head object
+        for n, row in enumerate(_rows(events)):
+            event = _event(row, _related(row, objects))
+            handle.write(
+                ("\n  " if n == 0 else ",\n  ") + json.dumps(event, ensure_ascii=False)
+            )
+        handle.write("\n ]\n}\n")
+    return len(events), len(objects)
