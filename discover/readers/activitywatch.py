@@ -228,12 +228,38 @@ def _scan_bucket(scanner: _Scanner, bucket: _Bucket, per_line: dict[int, int]) -
     for _, key in scanner.keys():
         if key != "events":
             bucket.meta[key] = scanner.value()[1]
-            continue
-        for _ in scanner.items():
-            start, raw = scanner.value()
-            line = scanner.line_at(start)
-            per_line[line] = per_line.get(line, 0) + 1
-            bucket.events.append((line, per_line[line], raw))
+        elif not _take_one_line_array(scanner, bucket, per_line):
+            for _ in scanner.items():
+                start, raw = scanner.value()
+                line = scanner.line_at(start)
+                per_line[line] = per_line.get(line, 0) + 1
+                bucket.events.append((line, per_line[line], raw))
+
+
+def _take_one_line_array(
+    scanner: _Scanner, bucket: _Bucket, per_line: dict[int, int]
+) -> bool:
+    # Exports are usually one line: then the whole array decodes in one C call
+    # and event k of the line is just the k-th. Otherwise (pretty-printed, or
+    # broken JSON whose earlier events must be kept) walk element by element.
+    start = scanner.pos
+    if scanner.peek() != "[":
+        return False
+    try:
+        _, events = scanner.value()
+    except _SyntaxProblem:
+        scanner.pos = start
+        return False
+    if scanner.text.find("\n", start, scanner.pos) != -1:
+        scanner.pos = start
+        return False
+    line = scanner.line_at(scanner.pos)
+    first = per_line.get(line, 0)
+    bucket.events.extend(
+        (line, first + k, raw) for k, raw in enumerate(events, start=1)
+    )
+    per_line[line] = first + len(events)
+    return True
 
 
 def _map_bucket(
