@@ -21,8 +21,9 @@ tockler        Tockler window exports (``App;Title;Begin;End``), day-first
 mapped_csv     any CSV, with ``column_map`` naming the columns
 activitywatch  ActivityWatch JSON exports (``{"buckets": ...}``): window, web
                tab and AFK buckets -> app_switch/focus, navigate, idle
-smartrpa       SmartRPA CSV logs (``event_type``, ``category``, ``application``
-               and ``clipboard_content`` / ``tag_*``); SmartRPA XES goes to xes
+smartrpa       SmartRPA CSV logs (``event_type`` or ``concept:name``,
+               ``category``, ``application`` and ``clipboard_content`` /
+               ``tag_*``); SmartRPA XES goes to xes
 ============== ================================================================
 
 Every problem is one ``InputError`` (``path:line: field: reason``); lines are

@@ -48,8 +48,10 @@ def _csv_format(names: list[str], column_map: dict[str, str] | None) -> str | No
     fields = set(names)
     if {"App", "Title", "Begin", "End"} <= fields:
         return "tockler"
-    if {"event_type", "category", "application"} <= fields and (
-        "clipboard_content" in fields or any(n.startswith("tag_") for n in fields)
+    if (
+        {"category", "application"} <= fields
+        and fields & {"event_type", "concept:name"}
+        and ("clipboard_content" in fields or any(n.startswith("tag_") for n in fields))
     ):
         return "smartrpa"
     if "eventType" in fields and "timeStamp" in fields:

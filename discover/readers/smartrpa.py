@@ -134,9 +134,10 @@ _BY_LOWER = {name.lower(): action for name, action in EVENT_TYPES.items()}
 _KNOWN = sorted(EVENT_TYPES)
 # SmartRPA's CSV names first, then its XES names as xes.py renames them
 # (concept:name -> eventType, time:timestamp -> timeStamp, org:resource -> userID).
-_TYPE_KEYS = ("event_type", "eventType")
-_TIME_KEYS = ("timestamp", "timeStamp")
-_USER_KEYS = ("user", "userID")
+# Later SmartRPA versions head the CSV with the XES names themselves.
+_TYPE_KEYS = ("event_type", "concept:name", "eventType")
+_TIME_KEYS = ("timestamp", "time:timestamp", "timeStamp")
+_USER_KEYS = ("user", "org:resource", "userID")
 _APPS = {
     "microsoft excel": "Excel",
     "excel": "Excel",
@@ -320,13 +321,13 @@ def read_smartrpa(source: Source, options: ReadOptions) -> Batch:
     present = set(names)
     time_key = next((k for k in _TIME_KEYS if k in present), _TIME_KEYS[0])
     batch = Batch(source, ts_field=time_key, timezone=options.timezone, fill_users=True)
-    for column in ("event_type", "timestamp", "application"):
-        if column not in present:
+    for keys in (_TYPE_KEYS[:2], _TIME_KEYS[:2], ("application",)):
+        if not present & set(keys):
             reason = (
-                "missing column; a SmartRPA log has timestamp, user, category, "
-                "application, event_type, ..."
+                "missing column; a SmartRPA log has timestamp (or time:timestamp), "
+                "user, category, application, event_type (or concept:name), ..."
             )
-            batch.error(1, column, reason)
+            batch.error(1, keys[0], reason)
     if batch.errors:
         return batch
     for record in records:

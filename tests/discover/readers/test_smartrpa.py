@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from discover.config import Settings
@@ -164,8 +165,9 @@ def test_read_smartrpa_reports_missing_columns(tmp_path):
     result = validate_events(path)
     assert result.formats == {str(path): "smartrpa"}
     assert [str(e) for e in result.errors] == [
-        f"{path}:1: timestamp: missing column; a SmartRPA log has timestamp, "
-        "user, category, application, event_type, ..."
+        f"{path}:1: timestamp: missing column; a SmartRPA log has timestamp (or "
+        "time:timestamp), user, category, application, event_type (or "
+        "concept:name), ..."
     ]
 
 
@@ -196,3 +198,27 @@ def test_rank_runs_unchanged_on_a_smartrpa_log():
     assert len(analysis.events) == 15
     # values are masked before discovery sees them
     assert "Jo Bloggs" not in set(analysis.events["value"].dropna())
+
+
+def test_read_smartrpa_csv_with_xes_column_names_gives_the_same_events(tmp_path):
+    renamed = {
+        "timestamp": "time:timestamp",
+        "user": "org:resource",
+        "event_type": "concept:name",
+    }
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    header = ",".join(renamed.get(name, name) for name in lines[0].split(","))
+    path = tmp_path / SAMPLE.name
+    path.write_text("\n".join([header, *lines[1:]]), encoding="utf-8")
+    got = read_events(path)
+    want = read_events(SAMPLE)
+    assert got.formats == {str(path): "smartrpa"}
+    columns = [c for c in want.events.columns if c != "source"]
+    pd.testing.assert_frame_equal(got.events[columns], want.events[columns])
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        header.replace("concept:name", "concept:nam") + "\n", encoding="utf-8"
+    )
+    assert validate_events(bad, input_format="smartrpa").errors[0].field == (
+        "event_type"
+    )
