@@ -3,12 +3,17 @@
 A CI job re-reads the same repository of recordings on every push, and most files
 have not changed. ``read_events_cached`` keeps what the reader made of each file
 (its batch of events, truth and errors, pickled) under a key made of the file's
-bytes (sha256), the reader code, the format, the file's name and path as shown, and
-the read options, so only new or edited files are parsed. The batches then go
+bytes (sha256), the reader code, what decides its format (forced format, column
+map, suffix, named or found in a folder), its name and path as shown, and the read
+options, so only new or edited files are parsed. The batches then go
 through the readers' own assembly, so the result equals ``read_events`` on the
 same paths: the same event table, truth, errors, files, line count and formats.
-The last run's whole result is kept too, keyed by every file's key: a re-run on
-unchanged recordings (a push that changed only code) is one load.
+The last run is kept twice more: its whole result, keyed by every file's key, so
+a re-run on unchanged recordings (a push that changed only code) is one load;
+and its rows in one frame (the pack), so a run where a few files changed takes
+the others' rows from it in one block instead of loading and concatenating each
+file's frame. When the pack's rows and the new files' share an event id, file
+order decides which is kept, so that run goes file by file instead.
 
 Cache entries are pickles: only point ``cache_dir`` at a folder you trust (a CI
 cache of your own runs). Entries are written atomically (a temporary file, then a
@@ -18,18 +23,30 @@ ever deleted; remove the folder to reclaim space.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
-import pickle
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from discover import readers
+from discover.ci._store import (
+    CACHE_FORMAT,
+    Pack,
+    error_tuple,
+    load_entry,
+    load_pack,
+    load_run,
+    store_entry,
+    store_pack,
+    store_run,
+)
 from discover.errors import ConfigError, InputError, InvalidEventsError
 from discover.readers import ReadResult
 from discover.readers._paths import as_path_list, expand_paths
@@ -37,11 +54,6 @@ from models import conform_event_table
 
 __all__ = ["CACHE_FORMAT", "CacheStats", "read_events_cached", "reader_version"]
 
-#: Version of the cache entry layout: per file (format, reader ``Batch``, errors),
-#: and the last run's whole ``ReadResult``.
-CACHE_FORMAT = "2"
-
-_LAST_RUN = "last-run.pkl"
 
 _CHUNK = 1 << 20
 
@@ -149,15 +161,31 @@ def read_events_cached(
         for source in sources
     ]
     run_key = hashlib.sha256("\0".join(keys).encode()).hexdigest()
-    result = _load_run(folder, run_key)
+    result = load_run(folder, run_key)
     if result is not None:  # nothing changed since the last run: one load
         hits, misses = len(result.files), 0
     else:
-        result, hits, misses = _read_files(sources, keys, folder, input_format, options)
-        _store_run(folder, run_key, result)
+        pack = load_pack(folder)
+        try:
+            read = _read_files(sources, keys, folder, input_format, options, pack)
+        except _PackConflict as conflict:  # files parsed then are entries now
+            read = _read_files(sources, keys, folder, input_format, options, None)
+            read = (read[0], read[1] - conflict.parsed, conflict.parsed, read[3])
+        result, hits, misses, new_pack = read
+        store_run(folder, run_key, result)
+        if new_pack is not None:
+            store_pack(folder, new_pack)
     if result.errors and not skip_invalid:
         raise InvalidEventsError(list(result.errors), n_valid=result.n_events)
     return result, CacheStats(hits=hits, misses=misses, files_read=misses)
+
+
+class _PackConflict(Exception):
+    """The last run's pack cannot serve this run; `parsed` files were parsed."""
+
+    def __init__(self, parsed: int) -> None:
+        super().__init__(parsed)
+        self.parsed = parsed
 
 
 def _read_files(
@@ -166,33 +194,103 @@ def _read_files(
     folder: Path,
     input_format: str | None,
     options: Any,
-) -> tuple[ReadResult, int, int]:
-    """The loop of ``readers._read`` (strict paths), each file looked up first."""
+    pack: Pack | None,
+) -> tuple[ReadResult, int, int, Pack | None]:
+    """The loop of ``readers._read`` (strict paths), each file looked up first.
+
+    Files the pack holds come from it in one block; others from their own entry,
+    or are parsed. Raises ``_PackConflict`` when the pack cannot serve the run:
+    its rows and the others' share an event id, and file order decides which
+    one is kept.
+    """
+    known = pack.files if pack is not None else {}
     batches: list[tuple[Any, Any]] = []
     formats: dict[str, str] = {}
+    own: list[tuple[str, str, Any]] = []  # (key, format, batch) not from the pack
+    used: set[str] = set()
     hits = misses = 0
     for source, key in zip(sources, keys):
-        entry = _load(folder, key)
-        if entry is None:
-            fmt, problem = _guard(
-                source, readers._format_of, source, input_format, options.column_map
-            )
-            if problem is not None:
-                raise problem
-            batch = None
-            if fmt is not None:
-                misses += 1
-                batch = _guard(source, readers._READERS[fmt], source, options)
-            _store(folder, key, fmt, batch)  # files in no format are kept too
+        if key in known:
+            fmt, n_lines, errors = known[key]
+            errors = [InputError(*e) for e in errors]
+            batch = SimpleNamespace(frames=[], errors=errors, n_lines=n_lines)
+            used.add(key)
+            hits += 1
         else:
-            fmt, batch = entry
-            hits += fmt is not None
+            fmt, batch, parsed = _file_batch(source, key, folder, input_format, options)
+            misses += parsed
+            hits += fmt is not None and not parsed
+            if fmt is not None:
+                own.append((key, fmt, batch))
         if fmt is None:
             continue
         formats[source.display] = fmt
         batches.append((source, batch))
+    if not all(isinstance(getattr(b, "frames", None), list) for _, _, b in own):
+        # readers that keep no frames: assemble as they are, keep no pack
+        return readers._assemble(batches, [], formats), hits, misses, None
+    kept = _pack_rows(pack, used) if pack is not None else None
+    frames = [f for _, _, b in own for f in b.frames]
+    if kept is not None and len(kept):
+        ids = pd.concat([kept["event_id"], *(f["event_id"] for f in frames)])
+        if ids.duplicated().any():
+            raise _PackConflict(misses)
+        first = next(b for _, b in batches if isinstance(b, SimpleNamespace))
+        first.frames = [kept]
+    old_rows = dict(zip(pack.keys, pack.rows)) if pack is not None else {}
+    old_keys = [k for k in pack.keys if k in used] if pack is not None else []
+    new_pack = Pack(
+        keys=(*old_keys, *(k for k, _, _ in own)),
+        rows=(
+            *(old_rows[k] for k in old_keys),
+            *(sum(len(f) for f in b.frames) for _, _, b in own),
+        ),
+        table=_concat(([kept] if kept is not None else []) + frames),
+        files={
+            **{k: known[k] for k in old_keys},
+            **{
+                k: (fmt, b.n_lines, [error_tuple(e) for e in b.errors])
+                for k, fmt, b in own
+            },
+        },
+    )
     # the readers' own assembly: duplicate ids across files, truth, order
-    return readers._assemble(batches, [], formats), hits, misses
+    return readers._assemble(batches, [], formats), hits, misses, new_pack
+
+
+def _file_batch(
+    source: Any, key: str, folder: Path, input_format: str | None, options: Any
+) -> tuple[str | None, Any, bool]:
+    """(format, batch, parsed now) of one file, from its entry or its reader."""
+    entry = load_entry(folder, key)
+    if entry is not None:
+        return (*entry, False)
+    fmt, problem = _guard(
+        source, readers._format_of, source, input_format, options.column_map
+    )
+    if problem is not None:
+        raise problem
+    batch = None
+    if fmt is not None:
+        batch = _guard(source, readers._READERS[fmt], source, options)
+    store_entry(folder, key, fmt, batch)  # files in no format are kept too
+    return fmt, batch, fmt is not None
+
+
+def _pack_rows(pack: Pack, used: set[str]) -> pd.DataFrame:
+    """The pack's rows of the files in `used`, in pack order."""
+    wanted = np.array([k in used for k in pack.keys], dtype=bool)
+    if wanted.all():
+        return pack.table
+    mask = np.repeat(wanted, np.asarray(pack.rows, dtype=np.int64))
+    return pack.table.loc[mask].reset_index(drop=True)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({"event_id": pd.Series([], dtype=object)})
+    return pd.concat(frames, ignore_index=True)
 
 
 def _key(source: Any, input_format: str | None, options: Any, version: str) -> str:
@@ -218,83 +316,6 @@ def _key(source: Any, input_format: str | None, options: Any, version: str) -> s
     )
     digest.update(b"\0" + context.encode())
     return digest.hexdigest()
-
-
-def _entry_path(folder: Path, key: str) -> Path:
-    return folder / key[:2] / f"{key}.pkl"
-
-
-def _load(folder: Path, key: str) -> tuple[str | None, Any] | None:
-    """(format, batch) of a file seen before, or None."""
-    payload = _unpickle(_entry_path(folder, key))
-    if not isinstance(payload, tuple) or len(payload) != 3:
-        return None
-    fmt, batch, errors = payload
-    if fmt is None:
-        return None, None
-    if not isinstance(batch, readers.Batch):
-        return None
-    batch.errors = [InputError(*error) for error in errors]
-    return fmt, batch
-
-
-def _store(folder: Path, key: str, fmt: str | None, batch: Any) -> None:
-    # InputError does not survive pickling (its __init__ takes four arguments),
-    # so errors are stored as plain tuples beside a copy of the batch without them
-    errors, bare = [], None
-    if batch is not None:
-        errors = [_error_tuple(e) for e in batch.errors]
-        bare = copy.copy(batch)
-        bare.errors = []
-    _pickle(_entry_path(folder, key), (fmt, bare, errors))
-
-
-def _load_run(folder: Path, run_key: str) -> ReadResult | None:
-    payload = _unpickle(folder / _LAST_RUN)
-    if not isinstance(payload, tuple) or len(payload) != 3 or payload[0] != run_key:
-        return None
-    _, fields, errors = payload
-    return ReadResult(**fields, errors=tuple(InputError(*e) for e in errors))
-
-
-def _store_run(folder: Path, run_key: str, result: ReadResult) -> None:
-    """Keep the last run whole: a re-run on the same files is one load."""
-    fields = {
-        "events": result.events,
-        "truth": result.truth,
-        "files": result.files,
-        "n_lines": result.n_lines,
-        "formats": result.formats,
-    }
-    errors = [_error_tuple(e) for e in result.errors]
-    _pickle(folder / _LAST_RUN, (run_key, fields, errors))
-
-
-def _error_tuple(error: InputError) -> tuple[str, int, str, str]:
-    return (error.path, error.line, error.field, error.reason)
-
-
-def _unpickle(path: Path) -> Any:
-    try:
-        with open(path, "rb") as handle:
-            version, payload = pickle.load(handle)
-    except Exception:  # missing, truncated or foreign: a miss, rewritten later
-        return None
-    return payload if version == CACHE_FORMAT else None
-
-
-def _pickle(path: Path, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=".tmp-", suffix=".pkl", delete=False
-    )
-    try:
-        with handle:
-            pickle.dump((CACHE_FORMAT, payload), handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def _guard(source: Any, work: Any, *args: Any) -> Any:

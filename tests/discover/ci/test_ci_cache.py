@@ -146,14 +146,15 @@ def test_a_corrupt_entry_is_parsed_again_and_rewritten(tmp_path, count_reads):
     cache = tmp_path / "cache"
     read_events_cached(path, cache)
     (entry,) = cache.glob("*/*.pkl")
-    last_run = cache / "last-run.pkl"
-    for damaged in (entry, last_run):
+    last_run, last_pack = cache / "last-run.pkl", cache / "last-pack.pkl"
+    for damaged in (entry, last_run, last_pack):
         damaged.write_bytes(b"not a pickle")
     count_reads.clear()
     got, stats = read_events_cached(path, cache)
     assert (stats.hits, stats.misses) == (0, 1)
     assert count_reads == [path]
-    assert entry.read_bytes()[:1] == last_run.read_bytes()[:1] == b"\x80"
+    for rewritten in (entry, last_run, last_pack):
+        assert rewritten.read_bytes()[:1] == b"\x80"  # a pickle again
     assert_same_read(got, read_events(path))
 
 
@@ -192,3 +193,22 @@ def test_reader_version_is_a_stable_16_digit_digest():
     version = cache_module.reader_version()
     assert len(version) == 16 and int(version, 16) >= 0
     assert cache_module.reader_version() == version
+
+
+def test_added_removed_and_duplicating_files_read_as_read_events(tmp_path, count_reads):
+    recordings = tmp_path / "rec"
+    shutil.copytree("sample_sessions/u04", recordings / "u04")
+    cache = tmp_path / "cache"
+    read_events_cached(recordings, cache)
+    # a removed day, and a copy of another under a new name: every id repeats
+    (recordings / "u04" / "2026-03-03.jsonl").unlink()
+    shutil.copy(
+        recordings / "u04" / "2026-03-04.jsonl", recordings / "u04" / "copy.jsonl"
+    )
+    count_reads.clear()
+    got, stats = read_events_cached(recordings, cache, skip_invalid=True)
+    assert count_reads == [str(recordings / "u04" / "copy.jsonl")]
+    want = read_events(recordings, skip_invalid=True)
+    assert (stats.hits, stats.misses) == (7, 1)
+    assert len(got.errors) == len(read_events(recordings / "u04" / "copy.jsonl").events)
+    assert_same_read(got, want)
