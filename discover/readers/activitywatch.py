@@ -10,7 +10,8 @@ bucket type       data                 event
 currentwindow     ``app``, ``title``   ``app_switch`` when the app differs from
                                        the bucket's previous window, else ``focus``
 web.tab.current   ``url``, ``title``   ``navigate`` in the browser named by the
-                                       bucket id (``aw-watcher-web-chrome``)
+                                       bucket id (``aw-watcher-web-chrome``);
+                                       incognito tabs keep no URL or title
 afkstatus         ``status``           ``afk`` periods become ``idle`` events
                                        (app ``AFK``) so idle gaps are explicit;
                                        ``not-afk`` periods are not events
@@ -318,7 +319,8 @@ def _map_bucket(
             previous_app = app
         elif kind == "web.tab.current":
             row["app"], row["action"] = browser, "navigate"
-            row["url"], row["window"] = data["url"], data.get("title")
+            if data.get("incognito") is not True:  # private tabs: time, not pages
+                row["url"], row["window"] = data["url"], data.get("title")
         elif data["status"] == "afk":
             row["app"], row["action"] = AFK_APP, "idle"
         else:

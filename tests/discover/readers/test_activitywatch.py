@@ -110,7 +110,14 @@ def test_read_activitywatch_keeps_overlapping_periods_in_time_order(tmp_path):
         {"timestamp": "2024-03-04T09:00:10Z", "duration": 5, "data": {"app": "b"}},
         {"timestamp": "2024-03-04T09:00:00Z", "duration": 60, "data": {"app": "a"}},
     ]
-    web = [{"timestamp": "2024-03-04T09:00:05Z", "duration": 50, "data": {"url": "u"}}]
+    web = [
+        {"timestamp": "2024-03-04T09:00:05Z", "duration": 50, "data": {"url": "u"}},
+        {
+            "timestamp": "2024-03-04T09:00:20Z",
+            "duration": 9,
+            "data": {"url": "https://bank.test/", "title": "Bank", "incognito": True},
+        },
+    ]
     path.write_text(
         _export(
             {
@@ -124,10 +131,18 @@ def test_read_activitywatch_keeps_overlapping_periods_in_time_order(tmp_path):
         )
     )
     events = read_events(path).events
-    assert events["app"].tolist() == ["a", "Firefox", "b"]
-    assert events["duration_s"].tolist() == [60.0, 50.0, 5.0]
+    assert events["app"].tolist() == ["a", "Firefox", "b", "Firefox"]
+    assert events["duration_s"].tolist() == [60.0, 50.0, 5.0, 9.0]
     # a one-line export: the k-th event starting on line 1 gets "#k"
-    assert events["event_id"].tolist() == ["aw.json:1#2", "aw.json:1#3", "aw.json:1"]
+    assert events["event_id"].tolist() == [
+        "aw.json:1#2",
+        "aw.json:1#3",
+        "aw.json:1",
+        "aw.json:1#4",
+    ]
+    # an incognito tab counts its time but keeps no page
+    assert events["url"].tolist() == [None, "u", None, None]
+    assert events["window"].tolist()[3] is None
 
 
 def test_read_activitywatch_user_override_and_missing_hostname(tmp_path):
