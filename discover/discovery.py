@@ -324,9 +324,9 @@ def _find_groups(
             instances, window_ends = instances
             if len(instances) < min_instances:
                 if not accepted:
-                    # The best anchor seeds no routine: never try it again.
+                    # The best anchor seeds no routine: never try it again; the
+                    # next template saw the same free events, so it is still valid.
                     banned.add(template.anchor)
-                    break
                 continue
             for positions in instances:
                 claimed[positions] = True
