@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from discover.config import Settings
 from discover.pipeline import analyse
@@ -254,3 +255,21 @@ def test_rank_runs_unchanged_on_an_activitywatch_export():
     analysis = analyse([SAMPLE], Settings())
     assert analysis.read.formats == {str(SAMPLE): "activitywatch"}
     assert len(analysis.events) == 9
+
+
+def _render(result) -> str:
+    # source is the path as given (machine-specific); event_id names the file
+    table = result.events.drop(columns=["source"])
+    table["ts"] = [t.isoformat() for t in table["ts"]]
+    if result.truth is not None:
+        table = table.merge(result.truth, on="event_id", how="left", validate="1:1")
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize("name", ["activitywatch_export.json"])
+def test_read_activitywatch_sample_matches_golden(name, request):
+    golden = DATA / f"{name}.golden.csv"
+    text = _render(read_events(DATA / name))
+    if request.config.getoption("--update-golden"):
+        golden.write_bytes(text.encode("utf-8"))
+    assert text == golden.read_bytes().decode("utf-8")

@@ -222,3 +222,21 @@ def test_read_smartrpa_csv_with_xes_column_names_gives_the_same_events(tmp_path)
     assert validate_events(bad, input_format="smartrpa").errors[0].field == (
         "event_type"
     )
+
+
+def _render(result) -> str:
+    # source is the path as given (machine-specific); event_id names the file
+    table = result.events.drop(columns=["source"])
+    table["ts"] = [t.isoformat() for t in table["ts"]]
+    if result.truth is not None:
+        table = table.merge(result.truth, on="event_id", how="left", validate="1:1")
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize("name", ["smartrpa_travel.csv", "smartrpa_travel.xes"])
+def test_read_smartrpa_samples_match_golden(name, request):
+    golden = DATA / f"{name}.golden.csv"
+    text = _render(read_events(DATA / name))
+    if request.config.getoption("--update-golden"):
+        golden.write_bytes(text.encode("utf-8"))
+    assert text == golden.read_bytes().decode("utf-8")
