@@ -15,10 +15,13 @@ the others' rows from it in one block instead of loading and concatenating each
 file's frame. When the pack's rows and the new files' share an event id, file
 order decides which is kept, so that run goes file by file instead.
 
-Cache entries are pickles: only point ``cache_dir`` at a folder you trust (a CI
-cache of your own runs). Entries are written atomically (a temporary file, then a
-rename), so two jobs sharing a folder do not see half-written files. Nothing is
-ever deleted; remove the folder to reclaim space.
+Cache entries hold events as the readers give them, values included (privacy
+applies after reading): keep the folder as private as the recordings, never
+publish it as a build artifact. They are pickles: only point ``cache_dir`` at a
+folder you trust (a CI cache of your own runs). Entries are written atomically
+(a temporary file, then a rename), so two jobs sharing a folder do not see
+half-written files. Per-file entries are never deleted; remove the folder to
+reclaim space.
 """
 
 from __future__ import annotations
