@@ -154,6 +154,14 @@ _SPREADSHEET_APPS = frozenset({"Excel"})
 _FILE_ACTIONS = frozenset({"file_open", "file_save", "file_move", "file_delete"})
 _COLON_MILLIS = re.compile(r"^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}):(\d{1,6})$")
 _VALUE_ACTIONS = frozenset({"copy", "cut", "paste", "type"})
+_FIELD_ACTIONS = frozenset({"click", "double_click", "type"})
+_TARGET_COLUMNS = (
+    "target_role",
+    "target_name",
+    "target_id",
+    "target_xpath",
+    "target_label",
+)
 
 
 def looks_like_smartrpa(fields: dict[str, str]) -> bool:
@@ -330,6 +338,7 @@ def read_smartrpa(source: Source, options: ReadOptions) -> Batch:
             batch.error(1, keys[0], reason)
     if batch.errors:
         return batch
+    fields: dict[tuple, dict] = {}  # last clicked element per (app, url)
     for record in records:
         batch.n_lines += 1
         if record.errors:
@@ -340,5 +349,21 @@ def read_smartrpa(source: Source, options: ReadOptions) -> Batch:
         if isinstance(row, tuple):
             batch.error(record.line, *row)
             continue
-        batch.add(row)
+        batch.add(inherit_field(row, fields))
     return batch.finish()
+
+
+def inherit_field(row: dict[str, Any], fields: dict[tuple, dict]) -> dict[str, Any]:
+    """Give a web paste or cut with no element the field clicked before it.
+
+    SmartRPA's browser logger records ``paste`` without its element; the element
+    is the one clicked or typed into just before, on the same page. `fields`
+    holds the last such element per (app, url) and is updated here.
+    """
+    key = (row["app"], row.get("url"))
+    if row["action"] in _FIELD_ACTIONS and row.get("target_label"):
+        fields[key] = {c: row.get(c) for c in _TARGET_COLUMNS}
+    elif row["action"] in {"paste", "cut"} and not row.get("target_label"):
+        if row.get("url") and key in fields:
+            row.update(fields[key])
+    return row

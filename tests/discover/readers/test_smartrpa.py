@@ -15,6 +15,7 @@ from discover.readers.smartrpa import EVENT_TYPES, map_event_type
 from models import ACTIONS
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "readers"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "datasets"
 SAMPLE = DATA / "smartrpa_travel.csv"
 HEADER = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
 
@@ -240,3 +241,76 @@ def test_read_smartrpa_samples_match_golden(name, request):
     if request.config.getoption("--update-golden"):
         golden.write_bytes(text.encode("utf-8"))
     assert text == golden.read_bytes().decode("utf-8")
+
+
+def test_read_smartrpa_gives_a_web_paste_the_field_clicked_before(tmp_path):
+    path = tmp_path / "paste.csv"
+    page = {"category": "Browser", "application": "Chrome", "user": "simon"}
+    url = "https://bpm-diag.github.io/form/"
+    rows = [
+        _row(
+            timestamp="2021-06-23 12:55:05.426",
+            event_type="clickTextField",
+            browser_url=url,
+            id="full_name",
+            tag_category="INPUT",
+            tag_type="text",
+            tag_name="full_name",
+            **page,
+        ),
+        _row(
+            timestamp="2021-06-23 12:55:05.797",
+            event_type="paste",
+            browser_url=url,
+            clipboard_content="Lucia Costa",
+            **page,
+        ),
+        _row(
+            timestamp="2021-06-23 12:55:06.000",
+            event_type="paste",
+            browser_url="https://other.test/",
+            clipboard_content="x",
+            **page,
+        ),
+    ]
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    events = read_events(path).events
+    assert events["target_label"].tolist() == ["full_name", "full_name", None]
+    assert events["target_id"].tolist() == ["full_name", "full_name", None]
+    assert events["target_role"].tolist()[1] == "input:text"
+
+
+def test_rank_finds_the_travel_request_routine_in_real_smartrpa_data(tmp_path):
+    # agostinelli40 is SmartRPA output with Action Logger column names and ground
+    # truth added (Rebmann & van der Aa); renaming the columns back gives the
+    # SmartRPA CSV it was made from.
+    source = SHARED / "rebmann-task-recognition" / "input" / "agostinelli40.csv"
+    if not source.exists():
+        pytest.skip(f"shared dataset not present at {source}")
+    back = {
+        "targetApp": "application",
+        "eventType": "concept:name",
+        "timeStamp": "time:timestamp",
+        "content": "clipboard_content",
+        "target.workbookName": "workbook",
+        "target.sheetName": "current_worksheet",
+        "target.id": "id",
+        "url": "browser_url",
+        "target.tagName": "tag_category",
+        "target.name": "tag_name",
+        "target.value": "tag_value",
+        "target.innerText": "tag_innerText",
+    }
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    table = table.drop(columns=["Unnamed: 0", "idx", "Task"]).rename(columns=back)
+    path = tmp_path / "travel.csv"
+    table.to_csv(path, index=False)
+    analysis = analyse([path], Settings())
+    events = analysis.read.events
+    assert analysis.read.formats == {str(path): "smartrpa"}
+    assert len(events) == 2940 and analysis.read.errors == ()
+    pastes = events[events["action"] == "paste"]
+    assert len(pastes) == 560 and pastes["target_label"].notna().all()
+    # 40 travel requests were recorded; the best candidate is that routine
+    best = analysis.candidates[0].routine
+    assert best.n_instances >= 35 and len(best.steps) >= 60
