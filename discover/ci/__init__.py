@@ -37,6 +37,7 @@ from discover.config import Settings
 from discover.errors import ConfigError
 from discover.pipeline import analyse_read
 from discover.readers import read_events
+from discover.report import render_report, report_from_analysis
 from models import Candidate, RankedReport
 
 __all__ = [
@@ -184,8 +185,6 @@ def render_baseline(result: CiResult) -> str:
     -------
     str
     """
-    from discover.report import render_report
-
     candidates = tuple(
         replace(c, routine=replace(c.routine, instances=()))
         for c in result.report.candidates
@@ -282,8 +281,6 @@ def run_ci(
     else:
         read, stats = read_events_cached(paths, cache_dir, **read_kwargs)
     analysis = analyse_read(read, settings, notify=say)  # privacy applies here
-    from discover.report import report_from_analysis
-
     report = report_from_analysis(analysis)
     changes, compare_notes = compare_reports(
         report, None if base is None else base.report, ci_settings
