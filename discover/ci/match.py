@@ -120,7 +120,11 @@ def match_candidates(
     similarity = np.zeros((len(current), len(baseline)))
     for i, left in enumerate(tokens_now):
         for j, right in enumerate(tokens_before):
-            similarity[i, j] = step_similarity(left, right)
+            total = len(left) + len(right)
+            # 2 * LCS <= 2 * shorter: skip pairs that cannot reach the threshold
+            if total and 2 * min(len(left), len(right)) < threshold * total:
+                continue
+            similarity[i, j] = 1.0 if left == right else step_similarity(left, right)
     pairs: list[tuple[int, int, float]] = []
     if similarity.size:
         allowed = similarity >= threshold
