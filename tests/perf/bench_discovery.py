@@ -26,8 +26,9 @@ Logs (under /work/shared/datasets, or ``--datasets``):
   van der Aa ran (``results_original_task_logs.csv``);
 - simulator logs (``discover.simulate``) with 20% noise events inside instances
   and 25% of instances interleaved, seeds 7, 11, 23 (watched during development)
-  and 1, 2, 3 (held out), written to a temporary folder and read back like any
-  recording.
+  and 1, 2, 3 (held out), plus one run with the simulator's defaults (24k
+  events, 5% noise, 5% interleaved), written to a temporary folder and read
+  back like any recording.
 """
 
 from __future__ import annotations
@@ -124,6 +125,15 @@ def simulated_logs(folder: Path) -> Iterator[tuple[str, list[Path], pd.DataFrame
         files = sorted(out.glob("u*/*.jsonl"))
         truth = pd.read_csv(out / "truth.csv", dtype=str)
         yield f"sim seed {seed} (noise .2, interleave .25)", files, truth
+    # The simulator's own defaults: 24k events, 4 users, 8 days, 5% / 5%.
+    out = folder / "sim-default"
+    write_simulation(simulate(SimulationConfig()), out)
+    truth = pd.read_csv(out / "truth.csv", dtype=str)
+    yield (
+        "sim defaults (24k, noise .05, inter .05)",
+        sorted(out.glob("u*/*.jsonl")),
+        truth,
+    )
 
 
 def main() -> None:
