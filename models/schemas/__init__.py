@@ -10,7 +10,9 @@ from typing import Any
 
 @cache
 def _load(name: str) -> str:
-    return resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
+    return (
+        resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
+    )
 
 
 def load_schema(name: str) -> dict[str, Any]:
