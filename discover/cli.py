@@ -605,3 +605,191 @@ def redact(
             f"{result.n_events_dropped:,} dropped)",
             quiet,
         )
+
+
+@app.command()
+def ci(
+    paths: Paths,
+    baseline: Annotated[
+        Path,
+        typer.Option(
+            "--baseline",
+            help="Ranked report (JSON) of an earlier run, committed with the "
+            "recordings.",
+        ),
+    ],
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Write this run to --baseline; list changes, never fail on rules.",
+        ),
+    ] = False,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="Write the Markdown summary here (e.g. $GITHUB_STEP_SUMMARY) "
+            "instead of stdout.",
+        ),
+    ] = None,
+    json_output: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write the JSON result (every change) here."),
+    ] = None,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when this rule fires (repeatable): new-candidate, "
+            "value-change, new-variant, candidate-gone, invalid-recordings; "
+            "RULE=N sets its threshold. Replaces the ci.fail_on setting.",
+        ),
+    ] = None,
+    export_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-dir",
+            help="Export skeletons of the top and new candidates here; link them.",
+        ),
+    ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache", help="Folder caching parsed recordings by content hash."
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
+    column_map: MapOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Compare PATHS with a baseline report and apply the CI rules.
+
+    Invalid events are skipped and counted (rule invalid-recordings). Exits 1 when
+    a rule named by --fail-on (or the ci.fail_on setting) fires, 2 for bad input,
+    else 0.
+    """
+    from discover.ci import render_baseline, render_result_json, render_summary, run_ci
+
+    with user_errors():
+        settings = settings_for(config)
+        with progress(quiet) as stage:
+            result = run_ci(
+                paths,
+                baseline,
+                settings,
+                settings.ci,
+                fail_on=fail_on,
+                update_baseline=update_baseline,
+                cache_dir=cache,
+                export_dir=export_dir,
+                input_format=input_format,
+                column_map=parse_map(column_map),
+                encoding=encoding,
+                timezone=timezone,
+                notify=stage,
+            )
+        write_result(render_summary(result), summary)
+        if json_output is not None:
+            write_result(render_result_json(result), json_output)
+        if update_baseline:
+            write_result(render_baseline(result), baseline)
+            note(f"wrote the baseline {baseline}", quiet)
+        fired = [r.rule for r in result.rules if r.fired]
+        verdict = "failed: " + ", ".join(result.failed) if result.failed else "passed"
+        note(f"ci {verdict} (fired: {', '.join(fired) or 'none'})", quiet)
+        raise typer.Exit(result.exit_code)
+
+
+class ConvertFormat(str, Enum):
+    jsonl = "jsonl"
+    xes = "xes"
+    ocel = "ocel"
+    cases = "cases"
+
+
+@app.command()
+def convert(
+    paths: Paths,
+    to: Annotated[
+        ConvertFormat, typer.Option("--to", help="jsonl, xes, ocel or cases.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    keep_unlabelled: Annotated[
+        bool,
+        typer.Option(
+            "--keep-unlabelled",
+            help="xes/ocel: also write events in no routine (XES trace 'none').",
+        ),
+    ] = False,
+    key_pattern: Annotated[
+        str | None,
+        typer.Option(
+            "--key-pattern",
+            help="cases: regular expression of business keys in copied values.",
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
+    timezone: TimezoneOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    keep_values: KeepValuesOpt = False,
+    column_map: MapOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Convert PATHS to native JSONL, XES, OCEL 2.0 or a case CSV.
+
+    xes, ocel and cases write each routine instance as a case. Values stay
+    masked and business keys hashed unless --keep-values.
+    """
+    from discover.convert import (
+        DEFAULT_KEY_PATTERN,
+        find_business_keys,
+        project_secret,
+    )
+    from discover.convert import convert as convert_events
+    from discover.pipeline import analyse_read
+    from discover.readers import read_events
+
+    with user_errors():
+        settings = settings_for(config, keep_values)
+        read = read_events(
+            paths,
+            input_format=input_format,
+            skip_invalid=skip_invalid,
+            column_map=parse_map(column_map),
+            encoding=encoding,
+            timezone=timezone,
+        )
+        if read.errors:
+            note(f"skipped {len(read.errors)} invalid events", quiet)
+        if to is ConvertFormat.jsonl:
+            done = convert_events(
+                read, "jsonl", output, keep_values=keep_values, policy=settings.privacy
+            )
+        else:
+            keys = None
+            if to is ConvertFormat.cases:  # clear values exist only until analysis
+                keys = find_business_keys(
+                    read,
+                    key_pattern=key_pattern or DEFAULT_KEY_PATTERN,
+                    secret=project_secret(settings.privacy),
+                    keep_values=keep_values,
+                )
+            with progress(quiet) as stage:
+                analysis = analyse_read(read, settings, notify=stage)
+            done = convert_events(
+                analysis,
+                to.value,
+                output,
+                keep_values=keep_values,
+                keep_unlabelled=keep_unlabelled,
+                business_keys=keys,
+            )
+        cases = f" in {done.n_cases} cases" if to is not ConvertFormat.jsonl else ""
+        left = f"; {done.n_skipped} in no routine left out" if done.n_skipped else ""
+        note(f"wrote {done.n_events} events{cases} to {output}{left}", quiet)

@@ -176,9 +176,25 @@ class MiningSettings:
     """
 
     min_length: int = 2
-    max_length: int = 30
+    max_length: int = 100
     min_instances: int = 3
     max_gap: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CiSettings:
+    """``deskmine ci`` (``[ci]``); values are checked by ``discover.ci`` when a run
+    starts (importing it here would be circular: it imports the pipeline)."""
+
+    fail_on: tuple[str, ...] = ()
+    match_threshold: float = 0.6
+    new_candidate_hours: float = 0.0
+    value_change_pct: float = 25.0
+    new_variant_runs: int = 2
+    gone_hours: float = 0.0
+    top: int = 10
+    export_target: str = "pdd"
+    link_base: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +205,7 @@ class Settings:
     tokens: TokenSettings = field(default_factory=TokenSettings)
     mining: MiningSettings = field(default_factory=MiningSettings)
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    ci: CiSettings = field(default_factory=CiSettings)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings with the nesting of the TOML file."""
@@ -328,6 +345,12 @@ def _coerce(value: Any, expected: type, source: str, dotted: str) -> Any:
         raise ConfigError(
             f"{source}: {dotted}: must be true or false; got {_describe(value)}"
         )
+    if expected is tuple:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ConfigError(
+            f"{source}: {dotted}: must be a list of strings; got {_describe(value)}"
+        )
     if isinstance(value, str):
         return value
     raise ConfigError(f"{source}: {dotted}: must be a string; got {_describe(value)}")
@@ -406,8 +429,10 @@ def _to_dict(obj: Any) -> dict[str, Any]:
         value = getattr(obj, item.name)
         if isinstance(value, PrivacyPolicy):
             out[item.name] = value.to_dict()
+        elif is_dataclass(value):
+            out[item.name] = _to_dict(value)
         else:
-            out[item.name] = _to_dict(value) if is_dataclass(value) else value
+            out[item.name] = list(value) if isinstance(value, tuple) else value
     return out
 
 

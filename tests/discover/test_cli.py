@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -234,3 +235,91 @@ def test_errors_never_show_a_traceback(runner):
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def _invoice_session(path: Path) -> Path:
+    lines = []
+    for n in range(8):
+        minute = 10 + 3 * n
+        common = {"user": "anna", "session": "s1"}
+        lines += [
+            {
+                "ts": f"2026-03-02T09:{minute:02d}:00Z",
+                "app": "Excel",
+                "action": "copy",
+                "value": f"INV-2026-{n + 1:04d}",
+                "cell": f"A{n + 2}",
+                **common,
+            },
+            {
+                "ts": f"2026-03-02T09:{minute:02d}:04Z",
+                "app": "Chrome",
+                "action": "paste",
+                "target": {"label": "Invoice"},
+                "value": f"INV-2026-{n + 1:04d}",
+                **common,
+            },
+            {
+                "ts": f"2026-03-02T09:{minute:02d}:09Z",
+                "app": "Chrome",
+                "action": "click",
+                "target": {"label": "Save"},
+                **common,
+            },
+        ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def test_convert_writes_each_format_and_notes_what_it_wrote(tmp_path, monkeypatch):
+    monkeypatch.delenv("DESKMINE_SECRET", raising=False)
+    source = _invoice_session(tmp_path / "anna.jsonl")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["convert", str(source), "--to", "cases", "-o", str(tmp_path / "c.csv")]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == f"wrote 24 events in 8 cases to {tmp_path / 'c.csv'}\n"
+    rows = list(csv.reader((tmp_path / "c.csv").open(encoding="utf-8")))
+    assert len(rows) == 9 and rows[1][-1].startswith("h:")
+    assert "INV-2026" not in (tmp_path / "c.csv").read_text(encoding="utf-8")
+    result = runner.invoke(
+        app, ["convert", str(source), "--to", "xes", "-o", str(tmp_path / "a.xes")]
+    )
+    assert result.exit_code == 0 and "in 8 cases" in result.stderr
+    result = runner.invoke(
+        app,
+        [
+            "convert",
+            str(ROOT / "tests" / "data" / "readers" / "activitywatch_export.json"),
+            "--to",
+            "jsonl",
+            "-o",
+            str(tmp_path / "aw.jsonl"),
+        ],
+    )
+    assert result.exit_code == 0
+    assert len((tmp_path / "aw.jsonl").read_text().splitlines()) == 9
+
+
+def test_convert_reports_a_bad_key_pattern_and_exits_2(tmp_path):
+    source = _invoice_session(tmp_path / "anna.jsonl")
+    result = CliRunner().invoke(
+        app,
+        [
+            "convert",
+            str(source),
+            "--to",
+            "cases",
+            "-o",
+            str(tmp_path / "c.csv"),
+            "--key-pattern",
+            "(INV",
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "key_pattern must be a Python regular expression; got '(INV' "
+        "(missing ), unterminated subpattern at position 0).\n"
+    )

@@ -35,7 +35,7 @@ def test_load_settings_without_file_gives_the_documented_defaults():
     assert settings.scoring.bot_seconds.navigate == 2.0
     assert settings.scoring.bot_seconds.open == 3.0
     assert settings.tokens.granularity == "target"
-    assert (settings.mining.min_length, settings.mining.max_length) == (2, 30)
+    assert (settings.mining.min_length, settings.mining.max_length) == (2, 100)
     assert (settings.mining.min_instances, settings.mining.max_gap) == (3, 2)
     assert settings.privacy.keep_values is False
     assert settings.privacy.secret_env == "DESKMINE_SECRET"
@@ -133,7 +133,9 @@ def test_privacy_rules_round_trip_through_toml(tmp_path):
 
 
 def test_unknown_section_and_nested_key_are_errors(tmp_path):
-    with pytest.raises(ConfigError, match=r"deskmine\.toml: ci: unknown key; known"):
+    with pytest.raises(ConfigError, match=r"deskmine\.toml: cii: unknown key; did"):
+        load_settings(write(tmp_path, "[cii]\nmax = 1\n"))
+    with pytest.raises(ConfigError, match=r"deskmine\.toml: ci\.max: unknown key"):
         load_settings(write(tmp_path, "[ci]\nmax = 1\n"))
     with pytest.raises(
         ConfigError,
@@ -258,7 +260,7 @@ def test_to_toml_round_trips_through_load_settings(tmp_path):
 
 def test_to_dict_nests_like_the_file():
     data = Settings().to_dict()
-    assert list(data) == ["scoring", "tokens", "mining", "privacy"]
+    assert list(data) == ["scoring", "tokens", "mining", "privacy", "ci"]
     assert data["scoring"]["bot_seconds"]["click"] == 0.5
     assert data["scoring"]["weights"] == {
         "rule_based": 0.25,
