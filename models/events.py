@@ -127,7 +127,7 @@ TEXT_COLUMNS: tuple[str, ...] = (
 #: Categorical columns (few distinct values, many rows).
 CATEGORY_COLUMNS: tuple[str, ...] = ("user", "app", "action")
 
-#: Optional ground-truth columns a reader may find (kept aside, never used by discovery).
+#: Optional ground-truth columns a reader may find (kept aside, never for discovery).
 TRUTH_COLUMNS: tuple[str, ...] = ("event_id", "routine", "instance")
 
 

@@ -78,7 +78,7 @@ class Instance:
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """A distinct step sequence seen for a routine, with how many instances follow it."""
+    """A distinct step sequence of a routine and how many instances follow it."""
 
     tokens: tuple[str, ...]
     count: int

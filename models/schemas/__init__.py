@@ -16,5 +16,5 @@ def _load(name: str) -> str:
 
 
 def load_schema(name: str) -> dict[str, Any]:
-    """Return the JSON Schema called `name` (``"event"``, ``"report"``, ...) as a dict."""
+    """Return the JSON Schema called `name` (``"event"``, ``"report"``...) as a dict."""
     return json.loads(_load(name))
