@@ -338,3 +338,29 @@ def test_convert_reports_a_bad_key_pattern_and_exits_2(tmp_path):
         "key_pattern must be a Python regular expression; got '(INV' "
         "(missing ), unterminated subpattern at position 0).\n"
     )
+
+
+def test_rank_orders_routine_types_by_their_true_savings(sample_report):
+    """Candidates rank the simulated routine types the way their true hours saved
+    do; types whose true hours are within 10% of each other may come either way."""
+    truth = pd.read_csv(SAMPLES / "truth.csv", dtype=str)
+    summary = json.loads((SAMPLES / "routines.json").read_text(encoding="utf-8"))
+    true_hours = {r["name"]: r["hours_saved_per_month"] for r in summary["routines"]}
+    rank_of = {}
+    for routine in ROUTINE_TYPES:
+        if routine in KNOWN_MISSES:
+            continue
+        true_events = set(truth.loc[truth["routine"] == routine, "event_id"])
+        best = max(
+            sample_report["candidates"],
+            key=lambda c: len(set(instance_events(c)) & true_events),
+        )
+        rank_of[routine] = best["rank"]
+    disagreements = [
+        (a, b)
+        for a in rank_of
+        for b in rank_of
+        if true_hours[a] > 1.1 * true_hours[b] and rank_of[a] > rank_of[b]
+    ]
+    assert len(rank_of) >= 5
+    assert disagreements == []
