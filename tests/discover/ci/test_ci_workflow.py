@@ -48,5 +48,5 @@ def test_committed_baseline_is_a_ranked_report_of_the_samples():
     )
     assert data["inputs"] == recordings
     baseline = load_baseline(ROOT / BASELINE)
-    assert baseline.listed == baseline.total == data["counts"]["candidates"] > 10
+    assert baseline.listed == baseline.total == data["counts"]["candidates"] >= 5
     assert all(not c.routine.instances for c in baseline.report.candidates)
