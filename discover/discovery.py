@@ -170,6 +170,10 @@ def discover_routines(
     context = np.isin(events["action"].astype(str).to_numpy(), list(CONTEXT_ACTIONS))[
         bounds.rows
     ]
+    if context.all():
+        # window-focus trackers (Tockler, ActivityWatch) record nothing else: there
+        # the switches between windows are the work, and routines are made of them
+        context[:] = False
     groups, reach = _find_groups(
         bounds,
         tokens,

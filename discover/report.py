@@ -136,5 +136,27 @@ def report_from_analysis(analysis: Any, top: int | None = None) -> RankedReport:
         inputs=analysis.read.files,
         n_invalid=len(analysis.read.errors),
         top=top,
-        notes=() if configured else (DEFAULT_SECRET_NOTE,),
+        notes=missing_signals(analysis.events)
+        + (() if configured else (DEFAULT_SECRET_NOTE,)),
+    )
+
+
+#: Actions that only say which window had focus; a recording of nothing else lacks
+#: clicks, typing and copy/paste.
+_FOCUS_ACTIONS = frozenset({"focus", "app_switch", "idle", "scroll"})
+
+
+def missing_signals(events: pd.DataFrame) -> tuple[str, ...]:
+    """Notes on what the recordings could not show (window-focus trackers).
+
+    >>> missing_signals(pd.DataFrame({"action": ["focus", "idle"]}))[0][:40]
+    'Only window focus was recorded (no click'
+    """
+    if events.empty or not set(events["action"].astype(str)) <= _FOCUS_ACTIONS:
+        return ()
+    return (
+        "Only window focus was recorded (no clicks, typing or copy/paste): "
+        "routines are sequences of app and window switches; data flow, typed "
+        "values and element targets are missing, so automatability and bot time "
+        "are rough estimates.",
     )

@@ -364,3 +364,46 @@ def test_rank_orders_routine_types_by_their_true_savings(sample_report):
     ]
     assert len(rank_of) >= 5
     assert disagreements == []
+
+
+def test_rank_on_window_focus_only_ranks_app_switches_and_says_what_is_missing(
+    runner, tmp_path
+):
+    """Tockler-style recordings hold only focus events: routines are app-switch
+    sequences, and the report names the signals it lacked."""
+    apps = ["Outlook", "Excel", "Chrome", "SAP GUI"]
+    lines, minute = [], 0
+    for run in range(6):
+        for name in apps:
+            minute += 1
+            lines.append(
+                {
+                    "ts": f"2026-03-02T{9 + minute // 60:02d}:{minute % 60:02d}:00Z",
+                    "user": "u1",
+                    "app": name,
+                    "action": "focus",
+                    "window": f"{name} window",
+                    "duration_s": 50.0,
+                }
+            )
+        for noise in ("Teams", "Spotify") if run % 2 else ("Teams",):
+            minute += 1
+            lines.append(
+                {
+                    "ts": f"2026-03-02T{9 + minute // 60:02d}:{minute % 60:02d}:00Z",
+                    "user": "u1",
+                    "app": noise,
+                    "action": "focus",
+                    "duration_s": 20.0,
+                }
+            )
+    path = tmp_path / "focus.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in lines), encoding="utf-8")
+    result = invoke(runner, "rank", path, "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["candidates"], "no app-switch routine found"
+    best = report["candidates"][0]
+    assert [s["app"] for s in best["routine"]["steps"]][:4] == apps
+    assert best["score"]["instances"] >= 5
+    assert any(n.startswith("Only window focus was recorded") for n in report["notes"])
