@@ -260,6 +260,7 @@ def show(
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
     timezone: TimezoneOpt = None,
+    column_map: MapOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -277,14 +278,9 @@ def show(
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
+            column_map=column_map,
         )
-        candidate = analysis.candidate(candidate_id)
-        if candidate is None:
-            known = ", ".join(c.candidate_id for c in analysis.candidates[:10])
-            raise DeskmineError(
-                f"no candidate matches id {candidate_id!r}; "
-                f"known ids start with: {known or '(none found)'}."
-            )
+        (candidate,) = pick_candidates(analysis, [candidate_id], top=1)
         write_result(
             render_detail(candidate, analysis.events, analysis.settings), output
         )
@@ -303,6 +299,7 @@ def label(
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
     timezone: TimezoneOpt = None,
+    column_map: MapOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -325,6 +322,7 @@ def label(
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
+            column_map=column_map,
         )
         events = input_order(analysis.events, analysis.read.files)
         labelled = label_events(events, analysis.routines)
@@ -354,6 +352,7 @@ def evaluate(
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
     timezone: TimezoneOpt = None,
+    column_map: MapOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Score discovery against ground truth that discovery never sees.
@@ -376,6 +375,7 @@ def evaluate(
             skip_invalid=False,
             keep_values=False,
             quiet=quiet,
+            column_map=column_map,
         )
         labels = read_truth(truth) if truth is not None else analysis.read.truth
         if labels is None:
@@ -450,6 +450,7 @@ def export(
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
     timezone: TimezoneOpt = None,
+    column_map: MapOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -467,6 +468,7 @@ def export(
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
+            column_map=column_map,
         )
         chosen = pick_candidates(analysis, candidate, top)
         written = export_candidates(
@@ -509,6 +511,7 @@ def report(
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
     timezone: TimezoneOpt = None,
+    column_map: MapOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     keep_values: KeepValuesOpt = False,
     quiet: QuietOpt = False,
@@ -528,6 +531,7 @@ def report(
             skip_invalid=skip_invalid,
             keep_values=keep_values,
             quiet=quiet,
+            column_map=column_map,
         )
         ranked = report_from_analysis(analysis, top=top)
         links = None
