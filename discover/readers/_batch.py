@@ -9,6 +9,7 @@ the whole read). Memory holds at most one chunk of Python dicts.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -82,6 +83,33 @@ class Batch:
             self._truth.append(truth or ("routine", ""))
         if len(self._rows) % self.chunk_rows == 0:
             self._flush(final=False)
+
+    def add_records(
+        self,
+        records: Iterable[Any],
+        map_record: Callable[[dict[str, str], str, str, int], Any],
+        truth_of: Callable[[dict[str, str]], tuple[str, str]] | None = None,
+    ) -> Batch:
+        """Map and keep every CSV record, then finish.
+
+        ``map_record(fields, event_id, source name, line)`` returns an event row, or
+        a ``(field, reason)`` pair that becomes this line's error. Lines the CSV
+        layer already rejected keep their errors; every line counts in
+        ``n_lines``.
+        """
+        name = self.source.name
+        for record in records:
+            self.n_lines += 1
+            if record.errors:
+                self.errors.extend(record.errors)
+                continue
+            row = map_record(record.fields, f"{name}:{record.line}", name, record.line)
+            if isinstance(row, tuple):
+                self.error(record.line, *row)
+                continue
+            keep_truth = truth_of is not None and self.has_truth
+            self.add(row, truth_of(record.fields) if keep_truth else None)
+        return self.finish()
 
     def finish(self) -> Batch:
         """Turn the last rows into a chunk; return self."""

@@ -230,15 +230,4 @@ def read_action_logger(source: Source, options: ReadOptions) -> Batch:
             batch.error(1, column, reason)
     if batch.errors:
         return batch
-    for record in records:
-        batch.n_lines += 1
-        if record.errors:
-            batch.errors.extend(record.errors)
-            continue
-        event_id = f"{source.name}:{record.line}"
-        row = map_record(record.fields, event_id, source.name, record.line)
-        if isinstance(row, tuple):
-            batch.error(record.line, *row)
-            continue
-        batch.add(row, truth_of(record.fields) if batch.has_truth else None)
-    return batch.finish()
+    return batch.add_records(records, map_record, truth_of)

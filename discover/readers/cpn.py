@@ -90,15 +90,4 @@ def read_cpn_csv(source: Source, options: ReadOptions) -> Batch:
             batch.error(1, column, reason)
     if batch.errors:
         return batch
-    for record in records:
-        batch.n_lines += 1
-        if record.errors:
-            batch.errors.extend(record.errors)
-            continue
-        event_id = f"{source.name}:{record.line}"
-        row = map_fields(record.fields, event_id, source.name, record.line)
-        if isinstance(row, tuple):
-            batch.error(record.line, *row)
-            continue
-        batch.add(row, truth_of(record.fields) if batch.has_truth else None)
-    return batch.finish()
+    return batch.add_records(records, map_fields, truth_of)

@@ -339,18 +339,12 @@ def read_smartrpa(source: Source, options: ReadOptions) -> Batch:
     if batch.errors:
         return batch
     fields: dict[tuple, dict] = {}  # last clicked element per (app, url)
-    for record in records:
-        batch.n_lines += 1
-        if record.errors:
-            batch.errors.extend(record.errors)
-            continue
-        event_id = f"{source.name}:{record.line}"
-        row = map_record(record.fields, event_id, source.name, record.line)
-        if isinstance(row, tuple):
-            batch.error(record.line, *row)
-            continue
-        batch.add(inherit_field(row, fields))
-    return batch.finish()
+
+    def with_field(*args: Any) -> Any:
+        row = map_record(*args)
+        return row if isinstance(row, tuple) else inherit_field(row, fields)
+
+    return batch.add_records(records, with_field)
 
 
 def inherit_field(row: dict[str, Any], fields: dict[tuple, dict]) -> dict[str, Any]:
