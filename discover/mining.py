@@ -8,6 +8,7 @@ sequences; occurrences are leftmost and non-overlapping.
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ __all__ = [
     "frequent_patterns",
     "pattern_occurrences",
     "top_k_patterns",
+    "warm_up",
 ]
 
 _NO_LIMIT = 2**62  # stands for max_length=None inside kernels
@@ -437,6 +439,30 @@ def contiguous_repeats(
 
 
 # -- internals: arguments are valid from here on --------------------------------
+
+
+def warm_up(background: bool = True) -> threading.Thread | None:
+    """Compile (or load from Numba's cache) the kernels `rank` uses.
+
+    A first run after install finds the cache empty and compiles for several
+    seconds; started in a background thread while the recordings are read, most of
+    that time overlaps with reading (LLVM releases the GIL). Later calls of the
+    kernels wait on Numba's compiler lock instead of compiling a second time.
+
+    >>> warm_up(background=False) is None
+    True
+    """
+    def run() -> None:
+        db = SequenceDB.from_lists([[1, 2, 1], [2, 1]])
+        top_k_patterns(db, 1, min_support=1, score=lambda s, n: n * 3.0 + s)
+        pattern_occurrences(db, [2, 1])
+
+    if not background:
+        run()
+        return None
+    thread = threading.Thread(target=run, name="deskmine-numba-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _as_int32(values: np.ndarray, what: str) -> np.ndarray:

@@ -1,19 +1,30 @@
 """Turn groups of event rows (instances) into a readable ``Routine``.
 
 Discovery decides which events form each instance; this module names the steps,
-picks the canonical variant, counts variants, traces where pasted values came from,
-and gives routines and instances stable ids.
+picks the canonical step list, counts variants, traces where pasted values came
+from, and gives routines and instances stable ids.
+
+The canonical step list comes from the mining engine (`discover.mining`): the
+*consensus* of a routine is its longest sequential pattern (gaps allowed) found in
+at least half of its instances. The canonical steps are the most frequent variant
+that contains the consensus when that variant was executed more than once, and the
+consensus itself when every variant is unique (noisy recordings, where the most
+frequent "variant" would be an arbitrary run with its noise). Step details (targets,
+cells, value sources) are then read from every instance that contains the canonical
+steps in order, located with `discover.mining.pattern_occurrences`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from discover.mining import SequenceDB, pattern_occurrences, top_k_patterns
 from discover.tokens import TokenStreams, cell_column
 from models import Instance, Routine, Step, Variant
 
@@ -137,8 +148,9 @@ def make_routine(
     Returns
     -------
     Routine
-        Canonical steps from the most frequent variant, variants with counts,
-        instances sorted by start time with ids ``<routine_id>.<n>``.
+        Canonical steps (see the module docstring), variants with counts (most
+        frequent first), instances sorted by start time with ids
+        ``<routine_id>.<n>``.
     """
     if not instances:
         raise ValueError("instances must hold at least one instance; got none.")
@@ -152,11 +164,13 @@ def make_routine(
     ]
     variant_counts = Counter(variant_tokens)
     ranked = sorted(variant_counts.items(), key=lambda item: (-item[1], item[0]))
-    canonical = ranked[0][0]
     variant_index = {tokens: i for i, (tokens, _) in enumerate(ranked)}
+    db = SequenceDB.from_lists([streams.codes[rows] for rows in ordered])
+    canonical_codes = canonical_sequence(db, [variant_index[t] for t in variant_tokens])
+    canonical = tuple(vocabulary[c] for c in canonical_codes)
     routine_id = stable_id("R", canonical)
 
-    steps = _canonical_steps(events, ordered, variant_tokens, canonical)
+    steps = _canonical_steps(events, ordered, db, canonical, canonical_codes, variant_tokens)
     built = []
     for n, (rows, tokens) in enumerate(zip(ordered, variant_tokens), start=1):
         first, last = rows[0], rows[-1]
@@ -183,18 +197,89 @@ def make_routine(
     )
 
 
+def consensus(db: SequenceDB) -> tuple[int, list[int]]:
+    """The longest pattern found in at least half of the sequences, and its support.
+
+    Gaps are allowed, so noise inside an instance does not break the consensus.
+    Among patterns of equal length the one in most sequences wins, then the
+    lexicographically smallest. Mined with `discover.mining.top_k_patterns`, whose
+    branch-and-bound prunes every prefix that cannot grow longer than the best.
+
+    >>> consensus(SequenceDB.from_lists([[1, 2, 9, 3], [1, 2, 3], [1, 8, 3]]))
+    (2, [1, 2, 3])
+    >>> consensus(SequenceDB.from_lists([[]]))
+    (0, [])
+    """
+    n = len(db)
+    if n == 0 or db.values.size == 0:
+        return 0, []
+    best = top_k_patterns(
+        db,
+        1,
+        min_support=math.ceil(n / 2),
+        score=lambda support, length: length * (n + 1.0) + support,
+    )
+    return best[0] if best else (0, [])
+
+
+def canonical_sequence(db: SequenceDB, variant_of: Sequence[int]) -> list[int]:
+    """Token codes of a routine's canonical steps (see the module docstring).
+
+    Parameters
+    ----------
+    db : SequenceDB
+        Token codes of each instance, in time order.
+    variant_of : sequence of int
+        Each instance's variant index, variants ranked most frequent first (ties
+        by their tokens), so index 0 is the most frequent variant.
+
+    Examples
+    --------
+    The most frequent variant holds the consensus ``[1, 2, 3]`` and ran twice:
+
+    >>> db = SequenceDB.from_lists([[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3], [1, 3]])
+    >>> canonical_sequence(db, [0, 0, 1, 2])
+    [1, 2, 3, 4]
+
+    Every run differs by its noise, so the consensus is the canonical path:
+
+    >>> db = SequenceDB.from_lists([[1, 7, 2, 3], [1, 2, 8, 3], [9, 1, 2, 3]])
+    >>> canonical_sequence(db, [0, 1, 2])
+    [1, 2, 3]
+    """
+    _, core = consensus(db)
+    counts = Counter(variant_of)
+    holders = set(pattern_occurrences(db, core)[0].tolist()) if core else set(range(len(db)))
+    for variant in sorted(counts, key=lambda v: (-counts[v], v)):
+        if counts[variant] < 2:
+            break
+        first = variant_of.index(variant)
+        if first in holders:
+            return _sequence(db, first)
+    return core if core else _sequence(db, variant_of.index(min(variant_of)))
+
+
+def _sequence(db: SequenceDB, i: int) -> list[int]:
+    return db.values[db.offsets[i] : db.offsets[i + 1]].tolist()
+
+
 def _canonical_steps(
     events: pd.DataFrame,
     ordered: list[np.ndarray],
-    variant_tokens: list[tuple[str, ...]],
+    db: SequenceDB,
     canonical: tuple[str, ...],
+    canonical_codes: Sequence[int],
+    variant_tokens: list[tuple[str, ...]],
 ) -> list[Step]:
-    followers = [rows for rows, t in zip(ordered, variant_tokens) if t == canonical]
-    sources = [_value_sources(events.iloc[rows]) for rows in followers]
+    """Steps from the rows each canonical position matches in every instance."""
+    seq_index, positions = pattern_occurrences(db, canonical_codes)
+    seq_index, first = np.unique(seq_index, return_index=True)
+    matched = [ordered[i][positions[j]] for i, j in zip(seq_index, first)]
+    sources = [_value_sources(events.iloc[rows]) for rows in matched]
     token_presence = Counter(tok for tokens in variant_tokens for tok in set(tokens))
     steps = []
     for position, token in enumerate(canonical):
-        rows = np.array([r[position] for r in followers], dtype=np.int64)
+        rows = np.array([r[position] for r in matched], dtype=np.int64)
         sample = events.iloc[rows]
         fields = {name: _most_common(sample[name].tolist()) for name in _TARGET_FIELDS}
         app = str(sample["app"].iat[0])
