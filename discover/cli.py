@@ -162,8 +162,10 @@ def run_analysis(
     timezone: str | None = None,
 ):
     """Read and analyse `paths` with a progress display; note skipped events."""
+    from discover.mining import warm_up
     from discover.pipeline import analyse
 
+    warm_up()  # compile Numba kernels while the recordings are read
     settings = settings_for(config, keep_values)
     with progress(quiet) as stage:
         analysis = analyse(
@@ -550,8 +552,6 @@ def report(
         note(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", quiet)
 
 
-if __name__ == "__main__":
-    app()
 
 
 class RedactFormat(str, Enum):
@@ -797,3 +797,7 @@ def convert(
         cases = f" in {done.n_cases} cases" if to is not ConvertFormat.jsonl else ""
         left = f"; {done.n_skipped} in no routine left out" if done.n_skipped else ""
         note(f"wrote {done.n_events} events{cases} to {output}{left}", quiet)
+
+
+if __name__ == "__main__":  # after every command is registered
+    app()
