@@ -107,13 +107,13 @@ def step_label(app: str, action: str, target: str | None, cell: str | None) -> s
     return f"{app}: {words}"
 
 
-def _value_sources(frame: pd.DataFrame) -> list[str | None]:
+def _value_sources(
+    actions: np.ndarray, digests: np.ndarray, apps: np.ndarray
+) -> list[str | None]:
     """Where each event's value comes from within one instance (time order)."""
     seen: set[str] = set()
     sources: list[str | None] = []
-    for action, digest, app in zip(
-        frame["action"].astype(str), frame["value_hash"], frame["app"].astype(str)
-    ):
+    for action, digest, app in zip(actions, digests, apps):
         source = None
         if action in _SOURCE_ACTIONS:
             source = "cell" if app.lower() == "excel" else None
@@ -275,7 +275,14 @@ def _canonical_steps(
     seq_index, positions = pattern_occurrences(db, canonical_codes)
     seq_index, first = np.unique(seq_index, return_index=True)
     matched = [ordered[i][positions[j]] for i, j in zip(seq_index, first)]
-    sources = [_value_sources(events.iloc[rows]) for rows in matched]
+    actions = events["action"].astype(str).to_numpy()
+    digests = events["value_hash"].to_numpy()
+    apps = events["app"].astype(str).to_numpy()
+    sources = []
+    for i, j in zip(seq_index, first):
+        rows = ordered[i]
+        every = _value_sources(actions[rows], digests[rows], apps[rows])
+        sources.append([every[p] for p in positions[j]])
     token_presence = Counter(tok for tokens in variant_tokens for tok in set(tokens))
     steps = []
     for position, token in enumerate(canonical):
