@@ -80,6 +80,9 @@ STITCH_GAP = 3
 SPAN_FACTOR = 2.0
 #: A core step follows the same core step in at least this share of its windows.
 STEADY_SHARE = 0.67
+#: A frequent key whose most common preceding core step precedes fewer than this
+#: share of it lands anywhere: it is a stray, and so is what follows it.
+STRAY_SHARE = 0.4
 #: Repeated occurrences of one token in a cycle beyond this count share a step.
 MAX_REPEAT = 16
 #: Anchors within this share of the best coverage compete on their number of cycles.
@@ -184,6 +187,7 @@ def discover_routines(
         max_rounds=max_rounds,
     )
     groups = _drop_remnants(groups, reach)
+    groups = _drop_nested(groups)
     groups = _stitch_tails(groups, bounds.hard, stream_of_positions(bounds))
     bags = [[tokens[positions] for positions in group] for group in groups]
     labels = merge_groups(bags)
@@ -401,6 +405,38 @@ def _stitch_tails(
     return [group for group in merged if group]
 
 
+def _starts_inside(firsts: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """Whether each position lies inside one of the half-open spans."""
+    if spans.shape[0] == 0:
+        return np.zeros(firsts.shape[0], dtype=bool)
+    order = np.argsort(spans[:, 0], kind="stable")
+    lows, highs = spans[order, 0], np.maximum.accumulate(spans[order, 1])
+    index = np.searchsorted(lows, firsts, side="right") - 1
+    return (index >= 0) & (highs[np.maximum(index, 0)] > firsts)
+
+
+def _drop_nested(groups: list[list[np.ndarray]]) -> list[list[np.ndarray]]:
+    """Drop groups whose instances mostly start inside larger groups' instances.
+
+    Strays inside instances can repeat (a chat answered while entering invoices)
+    and win a round before the routines they interrupt; a routine the user
+    sometimes interleaves also runs on its own, so most of its instances start
+    outside the others. Larger groups (more events) are judged first.
+    """
+    sizes = [sum(p.shape[0] for p in group) for group in groups]
+    order = sorted(range(len(groups)), key=lambda g: (-sizes[g], g))
+    spans = np.zeros((0, 2), dtype=np.int64)
+    keep = set()
+    for g in order:
+        firsts = np.array([p.min() for p in groups[g]])
+        if _starts_inside(firsts, spans).mean() > REMNANT_SHARE:
+            continue
+        keep.add(g)
+        new = np.array([[p.min(), p.max() + 1] for p in groups[g]], dtype=np.int64)
+        spans = np.concatenate([spans, new])
+    return [group for g, group in enumerate(groups) if g in keep]
+
+
 def _drop_remnants(
     groups: list[list[np.ndarray]], reach: list[list[int]]
 ) -> list[list[np.ndarray]]:
@@ -414,17 +450,7 @@ def _drop_remnants(
     spans = np.zeros((0, 2), dtype=np.int64)
     for group, ends in zip(groups, reach, strict=True):
         firsts = np.array([positions.min() for positions in group])
-        order = np.argsort(spans[:, 0], kind="stable")
-        lows, highs = (
-            spans[order, 0],
-            np.maximum.accumulate(spans[order, 1]) if len(order) else spans[:, 1],
-        )
-        index = np.searchsorted(lows, firsts, side="right") - 1
-        inside = (
-            (index >= 0) & (highs[np.maximum(index, 0)] > firsts)
-            if len(order)
-            else np.zeros(len(firsts), dtype=bool)
-        )
+        inside = _starts_inside(firsts, spans)
         if inside.mean() > REMNANT_SHARE:
             continue
         kept.append(group)
@@ -647,9 +673,21 @@ def _members(
         pairs, seen = np.unique(
             np.stack([keys[candidate], previous[candidate]]), axis=1, return_counts=True
         )
+        at = np.searchsorted(unique, pairs[0])
         modal = np.zeros(unique.shape[0], dtype=np.int64)
-        np.maximum.at(modal, np.searchsorted(unique, pairs[0]), seen)
-        ok = unique[modal >= STEADY_SHARE * counts]
+        np.maximum.at(modal, at, seen)
+        # The predecessor most seen before each key: a chain of strays (a switch
+        # to a chat, a click, a reply) follows itself, but its head lands anywhere.
+        head = np.full(unique.shape[0], -1, dtype=np.int64)
+        best = seen == modal[at]
+        head[at[best]] = pairs[1][best]
+        stray = (modal < STRAY_SHARE * counts) & np.isin(unique, keys[candidate])
+        for _ in range(unique.shape[0]):
+            grown = stray | np.isin(head, unique[stray])
+            if grown.sum() == stray.sum():
+                break
+            stray = grown
+        ok = unique[(modal >= STEADY_SHARE * counts) & ~stray]
         steady = candidate & np.isin(keys, ok)
     previous = _previous_core(keys, window_of, steady)
     slots = tokens.astype(np.int64) * (int(keys.max()) + 2) + previous + 1
@@ -703,7 +741,6 @@ def _instances(
     ]
     ends = np.minimum(ends, seg_end[np.searchsorted(seg_end, starts, side="right")])
     n_windows = starts.shape[0]
-    reach = ends.copy()  # where the next execution starts: remnants lie before it
     for _ in range(2):
         window_positions, window_of = _expand(starts, ends)
         keys = _step_keys(window_of, tokens[window_positions])
@@ -725,6 +762,9 @@ def _instances(
         if np.all(ends - starts <= limit):
             break
         ends = np.minimum(ends, starts + limit)
+    # Where the next execution starts, or the window's typical reach: remnants
+    # (strays, a retried step) lie before it.
+    reach = ends
     n_core = np.unique(keys[is_core]).shape[0]
     working = ~context[window_positions] & is_core
     if n_core < min_length or np.unique(tokens[window_positions][working]).size < 2:
