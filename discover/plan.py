@@ -36,6 +36,7 @@ from models.botplan import (
     Variable,
     Wait,
 )
+from models.keys import parse_keys
 from models.routines import Candidate, Step
 
 _BROWSERS = {"chrome": "chrome.exe", "msedge": "msedge.exe", "edge": "msedge.exe"}
@@ -50,35 +51,6 @@ _CLICK_KINDS = {
 }
 # A bot finds elements without scrolling, and idle time is no action at all.
 _SKIPPED = frozenset({"scroll", "idle"})
-_KEY_NAMES = {
-    "control": "ctrl",
-    "ctl": "ctrl",
-    "strg": "ctrl",
-    "cmd": "win",
-    "meta": "win",
-    "super": "win",
-    "windows": "win",
-    "return": "enter",
-    "escape": "esc",
-    "del": "delete",
-    "pgup": "pageup",
-    "pgdn": "pagedown",
-    "page_up": "pageup",
-    "page_down": "pagedown",
-    "arrowup": "up",
-    "arrowdown": "down",
-    "arrowleft": "left",
-    "arrowright": "right",
-    "spacebar": "space",
-    "bksp": "backspace",
-    "ins": "insert",
-}
-_KNOWN_KEYS = frozenset(
-    {"ctrl", "alt", "shift", "win", "enter", "tab", "esc", "delete", "backspace"}
-    | {"home", "end", "pageup", "pagedown", "up", "down", "left", "right", "space"}
-    | {"insert"}
-    | {f"f{n}" for n in range(1, 13)}
-)
 # "B7", "$B$7", or "B" alone: routines keep only the column when rows vary by run.
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})(?:\$?([0-9]{1,7}))?$")
 DEFAULT_FIRST_ROW = 2  # row 1 holds the headers
@@ -185,28 +157,6 @@ def identifier(text: str, fallback: str = "value", *, reserved: bool = True) -> 
     if reserved and name in _RESERVED:
         return f"{name}_value"
     return name if name[0].isalpha() else f"{fallback}_{name}"
-
-
-def parse_keys(text: str | None) -> tuple[str, ...]:
-    """Return normalised key names of a chord such as ``"Ctrl+Shift+S"``; ``()`` when
-    any part is not a key we know.
-
-    Examples
-    --------
-    >>> parse_keys("Ctrl + S")
-    ('ctrl', 's')
-    """
-    if not text:
-        return ()
-    parts = [p.strip().lower() for p in re.split(r"\s*\+\s*", text.strip()) if p]
-    keys = []
-    for part in parts:
-        part = _KEY_NAMES.get(part, part)
-        if part in _KNOWN_KEYS or re.fullmatch(r"[a-z0-9]", part):
-            keys.append(part)
-        else:
-            return ()
-    return tuple(keys)
 
 
 def _split_cell(cell: str | None) -> tuple[str, int | None] | None:
@@ -592,7 +542,7 @@ class _PlanBuilder:
         return [OpenApp(key, todo)]
 
     def _hotkey(self, step: Step, key: str) -> Hotkey:
-        keys = parse_keys(step.target_label) or parse_keys(step.target_name)
+        keys = step.keys or parse_keys(step.target_label) or parse_keys(step.target_name)
         if keys:
             return Hotkey(key, keys)
         todo = f"Which keys? The recording has no key names for {step.label!r}."

@@ -27,6 +27,7 @@ import pandas as pd
 from discover.mining import SequenceDB, pattern_occurrences, top_k_patterns
 from discover.tokens import TokenStreams, cell_column
 from models import Instance, Routine, Step, Variant
+from models.keys import is_command_chord, parse_keys
 
 _ACTION_WORDS = {
     "click": "click",
@@ -75,6 +76,7 @@ _TARGET_FIELDS = (
 )
 _SOURCE_ACTIONS = frozenset({"copy", "cut"})
 _SINK_ACTIONS = frozenset({"paste", "type", "edit_cell"})
+_KEY_ACTIONS = frozenset({"hotkey", "key"})
 
 
 def stable_id(prefix: str, parts: Sequence[str], width: int = 8) -> str:
@@ -295,6 +297,9 @@ def _canonical_steps(
         cell = _most_common(cells)
         target = fields["target_label"] or fields["target_name"]
         target = target or fields["target_automation_id"] or fields["target_id"]
+        keys = _chord(sample["value"]) if action in _KEY_ACTIONS else ()
+        if keys and not target:
+            target = "+".join(k.capitalize() for k in keys)
         steps.append(
             Step(
                 app=app,
@@ -304,10 +309,19 @@ def _canonical_steps(
                 cell=cell,
                 value_source=_most_common([s[position] for s in sources]),
                 share=token_presence[token] / len(variant_tokens),
+                keys=keys,
                 **fields,
             )
         )
     return steps
+
+
+def _chord(values: pd.Series) -> tuple[str, ...]:
+    """The most common command chord among a step's recorded values (privacy keeps
+    chords in clear, see `models.keys`); ``()`` when none was kept."""
+    chords = ["+".join(parse_keys(v)) for v in values if is_command_chord(v)]
+    best = _most_common(chords)
+    return tuple(best.split("+")) if best else ()
 
 
 def _looks_like_loop(

@@ -19,7 +19,10 @@ class Step:
     common recorded value for the step (``None`` where never recorded). ``value_source``
     says where the step's value comes from: ``"copied"`` (pasted text copied earlier in
     the same instance), ``"typed"`` (free text with no traced source), ``"cell"``
-    (read from a spreadsheet), or ``None`` (the step carries no value).
+    (read from a spreadsheet), or ``None`` (the step carries no value). ``keys`` is
+    the chord of a hotkey step (``("ctrl", "s")``), empty when unknown or not a key
+    step; chords are commands, not typed text, so privacy keeps them (see
+    ``models.keys``).
     """
 
     app: str
@@ -40,14 +43,19 @@ class Step:
     cell: str | None = None
     value_source: str | None = None
     share: float = 1.0  # share of instances containing this step
+    keys: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["keys"] = list(self.keys)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Step:
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        kept = {k: v for k, v in data.items() if k in names}
+        kept["keys"] = tuple(kept.get("keys") or ())
+        return cls(**kept)
 
 
 @dataclass(frozen=True, slots=True)

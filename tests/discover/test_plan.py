@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from discover.plan import build_plan, identifier, parse_keys, strip_url, title_pattern
+from discover.plan import build_plan, identifier, strip_url, title_pattern
+from models.keys import parse_keys
 from models import (
     AttachWindow,
     Candidate,
@@ -124,6 +125,13 @@ def test_desktop_routine_maps_hotkeys_copy_paste_and_manual_steps():
     hotkeys = [s for s in plan.steps if isinstance(s, Hotkey)]
     assert [h.keys for h in hotkeys] == [("enter",), (), ("ctrl", "s")]
     assert hotkeys[1].todo.startswith("Which keys?")
+    steps = list(load("C-0002").routine.steps)
+    at = next(i for i, s in enumerate(steps) if s.action == "hotkey" and not s.target_label)
+    steps[at] = replace(steps[at], keys=("f8",))  # the chord discovery kept in clear
+    candidate = load("C-0002")
+    candidate = replace(candidate, routine=replace(candidate.routine, steps=tuple(steps)))
+    rebuilt = [s for s in build_plan(candidate).steps if isinstance(s, Hotkey)]
+    assert [h.keys for h in rebuilt] == [("enter",), ("f8",), ("ctrl", "s")]
     copy, paste = plan.steps[5], plan.steps[7]
     assert copy.variable == "net_value" and copy.target.selector().value == (
         "wnd[0]/usr/txtVBAK-NETWR"

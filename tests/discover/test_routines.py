@@ -93,3 +93,22 @@ def test_consensus_is_exact_on_small_databases():
 def test_canonical_sequence_never_empty():
     db = SequenceDB.from_lists([[1], [2], [3]])
     assert canonical_sequence(db, [0, 1, 2]) == [1]
+
+
+def test_hotkey_steps_carry_the_chord_kept_in_clear():
+    runs = [CORE + [("CRM", "hotkey", "")]] * 3
+    events, instances = table(runs)
+    chords = ["ctrl+s", "Ctrl + S", "a"]  # "a" types a letter: never a chord
+    for rows, chord in zip(instances, chords):
+        events.loc[rows[-1], "value"] = chord
+    routine = make_routine(events, encode_tokens(events), instances)
+    assert routine.steps[-1].keys == ("ctrl", "s")
+    assert routine.steps[-1].label == "CRM: press 'Ctrl+S'"
+    assert all(step.keys == () for step in routine.steps[:-1])
+
+
+def test_a_masked_hotkey_has_no_keys():
+    events, instances = table([CORE + [("CRM", "hotkey", "")]] * 2)
+    routine = make_routine(events, encode_tokens(events), instances)
+    assert routine.steps[-1].keys == ()
+    assert routine.steps[-1].label == "CRM: press"
