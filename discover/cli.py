@@ -552,8 +552,6 @@ def report(
         note(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", quiet)
 
 
-
-
 class RedactFormat(str, Enum):
     markdown = "markdown"
     json = "json"

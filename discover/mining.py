@@ -452,6 +452,7 @@ def warm_up(background: bool = True) -> threading.Thread | None:
     >>> warm_up(background=False) is None
     True
     """
+
     def run() -> None:
         db = SequenceDB.from_lists([[1, 2, 1], [2, 1]])
         top_k_patterns(db, 1, min_support=1, score=lambda s, n: n * 3.0 + s)

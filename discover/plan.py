@@ -542,7 +542,9 @@ class _PlanBuilder:
         return [OpenApp(key, todo)]
 
     def _hotkey(self, step: Step, key: str) -> Hotkey:
-        keys = step.keys or parse_keys(step.target_label) or parse_keys(step.target_name)
+        keys = (
+            step.keys or parse_keys(step.target_label) or parse_keys(step.target_name)
+        )
         if keys:
             return Hotkey(key, keys)
         todo = f"Which keys? The recording has no key names for {step.label!r}."

@@ -172,7 +172,9 @@ def make_routine(
     canonical = tuple(vocabulary[c] for c in canonical_codes)
     routine_id = stable_id("R", canonical)
 
-    steps = _canonical_steps(events, ordered, db, canonical, canonical_codes, variant_tokens)
+    steps = _canonical_steps(
+        events, ordered, db, canonical, canonical_codes, variant_tokens
+    )
     built = []
     for n, (rows, tokens) in enumerate(zip(ordered, variant_tokens), start=1):
         first, last = rows[0], rows[-1]
@@ -251,7 +253,9 @@ def canonical_sequence(db: SequenceDB, variant_of: Sequence[int]) -> list[int]:
     """
     _, core = consensus(db)
     counts = Counter(variant_of)
-    holders = set(pattern_occurrences(db, core)[0].tolist()) if core else set(range(len(db)))
+    holders = (
+        set(pattern_occurrences(db, core)[0].tolist()) if core else set(range(len(db)))
+    )
     for variant in sorted(counts, key=lambda v: (-counts[v], v)):
         if counts[variant] < 2:
             break

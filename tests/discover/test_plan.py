@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from discover.plan import build_plan, identifier, strip_url, title_pattern
-from models.keys import parse_keys
 from models import (
     AttachWindow,
     Candidate,
@@ -27,6 +26,7 @@ from models import (
     UseBrowser,
     Wait,
 )
+from models.keys import parse_keys
 
 CANDIDATES = Path(__file__).parents[1] / "data" / "exporters" / "candidates.json"
 
@@ -126,10 +126,14 @@ def test_desktop_routine_maps_hotkeys_copy_paste_and_manual_steps():
     assert [h.keys for h in hotkeys] == [("enter",), (), ("ctrl", "s")]
     assert hotkeys[1].todo.startswith("Which keys?")
     steps = list(load("C-0002").routine.steps)
-    at = next(i for i, s in enumerate(steps) if s.action == "hotkey" and not s.target_label)
+    at = next(
+        i for i, s in enumerate(steps) if s.action == "hotkey" and not s.target_label
+    )
     steps[at] = replace(steps[at], keys=("f8",))  # the chord discovery kept in clear
     candidate = load("C-0002")
-    candidate = replace(candidate, routine=replace(candidate.routine, steps=tuple(steps)))
+    candidate = replace(
+        candidate, routine=replace(candidate.routine, steps=tuple(steps))
+    )
     rebuilt = [s for s in build_plan(candidate).steps if isinstance(s, Hotkey)]
     assert [h.keys for h in rebuilt] == [("enter",), ("f8",), ("ctrl", "s")]
     copy, paste = plan.steps[5], plan.steps[7]

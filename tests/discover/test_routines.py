@@ -13,7 +13,9 @@ from models.events import conform_event_table
 CORE = [("CRM", "click", "new"), ("CRM", "type", "name"), ("CRM", "click", "save")]
 
 
-def table(runs: list[list[tuple[str, str, str]]]) -> tuple[pd.DataFrame, list[np.ndarray]]:
+def table(
+    runs: list[list[tuple[str, str, str]]],
+) -> tuple[pd.DataFrame, list[np.ndarray]]:
     """One event table holding `runs` back to back; rows of each run."""
     rows, instances, clock = [], [], pd.Timestamp("2026-03-02T09:00:00Z")
     for run in runs:
@@ -46,7 +48,11 @@ def test_every_run_noisy_canonical_is_the_consensus_without_noise():
     events, instances = table(runs)
     routine = make_routine(events, encode_tokens(events), instances)
     assert len(routine.variants) == 4 and all(v.count == 1 for v in routine.variants)
-    assert labels(routine) == ["CRM: click 'new'", "CRM: type into 'name'", "CRM: click 'save'"]
+    assert labels(routine) == [
+        "CRM: click 'new'",
+        "CRM: type into 'name'",
+        "CRM: click 'save'",
+    ]
     assert [s.share for s in routine.steps] == [1.0, 1.0, 1.0]
 
 
@@ -63,12 +69,17 @@ def test_the_most_frequent_variant_loses_when_it_misses_the_consensus():
     # 2 runs skip "name" (the most frequent single variant), 3 runs type it, each
     # with its own noise: the consensus holds "name" and no repeated variant does.
     runs = [[CORE[0], CORE[2]]] * 2 + [
-        CORE[:2] + [("Web", "scroll", page)] + CORE[2:] for page in ("news", "mail", "wiki")
+        CORE[:2] + [("Web", "scroll", page)] + CORE[2:]
+        for page in ("news", "mail", "wiki")
     ]
     events, instances = table(runs)
     routine = make_routine(events, encode_tokens(events), instances)
     assert routine.variants[0].count == 2
-    assert labels(routine) == ["CRM: click 'new'", "CRM: type into 'name'", "CRM: click 'save'"]
+    assert labels(routine) == [
+        "CRM: click 'new'",
+        "CRM: type into 'name'",
+        "CRM: click 'save'",
+    ]
 
 
 def test_step_details_come_from_every_instance_that_holds_the_steps():
