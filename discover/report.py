@@ -12,7 +12,8 @@ import pandas as pd
 from discover.config import SCORING_VERSION, Settings
 from discover.render import render_report
 from discover.render._redact import redact_candidates
-from discover.scoring import FORMULA, count_app_switches, top_switches
+from discover.scoring import FORMULA
+from discover.switches import count_app_switches, top_switches
 from models import AppSwitch, Candidate, RankedReport
 
 #: Shown when value hashes use the built-in key (``discover/privacy.py``).

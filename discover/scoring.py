@@ -37,17 +37,19 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from discover.config import SCORING_VERSION, BotSeconds, Settings
+from discover.explain import explain
+from discover.factors import FACTORS, Tally, automatability_factors
 from discover.naming import name_routine
+from discover.switches import top_switches
 from models import (
     RULE_BASED_ACTIONS,
     Candidate,
-    Factor,
     Instance,
     Routine,
     Score,
@@ -68,19 +70,6 @@ automatability  = sum(weight_f x factor_f) / sum(weight_f), factors in [0, 1]
 hours_per_month = runs_per_month x max(human_s - bot_s, 0) / 3600 x automatability
 value_per_month = hours_per_month x hourly_cost
 """
-
-#: Automatability factors, in report order, with what each measures (1 = best).
-FACTORS: tuple[tuple[str, str], ...] = (
-    ("rule_based", "share of events whose action a bot does by rule"),
-    (
-        "traced_values",
-        "share of pasted/typed values copied earlier in the run (1 if none)",
-    ),
-    ("free_text", "1 - share of events typing text with no traced source"),
-    ("variants", "1 - mean edit distance of the runs' variants from the main one"),
-    ("apps", "1 / (1 + (apps - 1) / 2): 1 app 1.0, 2 apps 0.67, 3 apps 0.5"),
-    ("stable_targets", "share of targeted events with id/automation id/name/css/xpath"),
-)
 
 #: The formula and factor definitions, as every report prints them.
 FORMULA = (
@@ -372,24 +361,11 @@ def _previous_event_ns(
     return previous
 
 
-@dataclass(slots=True)
-class _Tally:
-    """Counts over all runs of one routine (mutable while scoring one routine)."""
-
-    events: int = 0
-    rule_based: int = 0
-    sinks: int = 0
-    traced: int = 0
-    free_text: int = 0
-    targeted: int = 0
-    stable: int = 0
-
-
 def _score(
     cid: str, routine: Routine, table: _EventArrays, settings: Settings
 ) -> Candidate:
     scoring = settings.scoring
-    tally = _Tally()
+    tally = Tally()
     flows: Counter[tuple[int, int]] = Counter()
     switches: Counter[tuple[str, str]] = Counter()
     runs_by_user: Counter[str] = Counter()
@@ -422,7 +398,7 @@ def _score(
         switches.update(
             (a, b) for a, b in zip(apps[:-1], apps[1:], strict=True) if a != b
         )
-    factors = _factors(routine, tally, settings)
+    factors = automatability_factors(routine, tally, settings)
     total_weight = sum(f.weight for f in factors)
     automatability = sum(f.weight * f.value for f in factors) / total_weight
     median_human = float(np.median(human)) if human else 0.0
@@ -473,7 +449,7 @@ def _count_run(
     rows: np.ndarray,
     routine: Routine,
     table: _EventArrays,
-    tally: _Tally,
+    tally: Tally,
     flows: Counter[tuple[int, int]],
 ) -> None:
     """Add one run's events to the tally and its copy -> paste links to `flows`."""
@@ -535,90 +511,12 @@ def align_steps(
     return out
 
 
-def _factors(routine: Routine, tally: _Tally, settings: Settings) -> tuple[Factor, ...]:
-    weights = settings.scoring.weights
-    notes = dict(FACTORS)
-    n = max(tally.events, 1)
-    values: dict[str, tuple[float, str]] = {
-        "rule_based": (
-            tally.rule_based / n,
-            f"{tally.rule_based} of {tally.events} events are rule-based actions",
-        ),
-        "traced_values": (
-            tally.traced / tally.sinks if tally.sinks else 1.0,
-            f"{tally.traced} of {tally.sinks} entered values were copied earlier "
-            "in the same run"
-            if tally.sinks
-            else "no values are entered",
-        ),
-        "free_text": (
-            1 - tally.free_text / n,
-            f"{tally.free_text} of {tally.events} events type text with no "
-            "traced source",
-        ),
-        "variants": _variant_factor(routine),
-        "apps": _apps_factor(routine),
-        "stable_targets": (
-            tally.stable / tally.targeted if tally.targeted else 1.0,
-            f"{tally.targeted - tally.stable} of {tally.targeted} targeted events lack "
-            "a stable selector"
-            if tally.targeted
-            else "no event needs a UI target",
-        ),
-    }
-    assert set(values) == set(notes) == {f.name for f in fields(weights)}
-    return tuple(
-        Factor(
-            name=name,
-            value=round(values[name][0], 4),
-            weight=getattr(weights, name),
-            note=values[name][1],
-        )
-        for name, _ in FACTORS
-    )
-
-
-def _variant_factor(routine: Routine) -> tuple[float, str]:
-    variants = [v for v in routine.variants if v.count > 0]
-    if len(variants) <= 1:
-        return 1.0, "every run follows one variant"
-    main = min(variants, key=lambda v: (-v.count, v.tokens))
-    total = sum(v.count for v in variants)
-    spread = sum(v.count * _distance(v.tokens, main.tokens) for v in variants) / total
-    return (
-        1 - spread,
-        f"{len(variants)} variants; {main.count / total:.0%} of runs follow the main "
-        f"one; runs differ from it by {spread:.0%} of steps on average",
-    )
-
-
-def _distance(a: Sequence[str], b: Sequence[str]) -> float:
-    """Levenshtein distance over tokens divided by the longer length."""
-    if not a and not b:
-        return 0.0
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, start=1):
-        current = [i]
-        for j, y in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
-            )
-        previous = current
-    return previous[-1] / max(len(a), len(b))
-
-
-def _apps_factor(routine: Routine) -> tuple[float, str]:
-    apps = list(dict.fromkeys(s.app for s in routine.steps))
-    n = max(len(apps), 1)
-    return 1 / (1 + (n - 1) / 2), f"{_plural(len(apps), 'app')}: {', '.join(apps)}"
-
-
 def _extra(
     runs_per_day: float,
     runs_by_user: Counter[str],
     days_seen: set[int],
     human: list[float],
-    tally: _Tally,
+    tally: Tally,
     flows: Counter[tuple[int, int]],
     switches: Counter[tuple[str, str]],
     settings: Settings,
@@ -646,92 +544,3 @@ def _extra(
         ],
         "app_switches": top_switches(switches, settings.scoring.top_switches),
     }
-
-
-def top_switches(
-    switches: Counter[tuple[str, str]], top: int
-) -> list[dict[str, object]]:
-    """The `top` most frequent app switches, count descending, then names."""
-    ordered = sorted(switches.items(), key=lambda item: (-item[1], item[0]))
-    return [{"from": a, "to": b, "count": n} for (a, b), n in ordered[:top]]
-
-
-def count_app_switches(events: pd.DataFrame) -> Counter[tuple[str, str]]:
-    """Count app-to-app switches: consecutive events of one user and session.
-
-    Events are ordered by user, session, time and source position; a switch is a
-    pair of consecutive events whose app differs.
-
-    Parameters
-    ----------
-    events : pandas.DataFrame
-        An event table.
-
-    Returns
-    -------
-    collections.Counter
-        ``(from_app, to_app) -> count``.
-    """
-    if events.empty:
-        return Counter()
-    user = events["user"].astype(str).to_numpy()
-    session = events["session"].astype(object).where(events["session"].notna(), "")
-    session = session.astype(str).to_numpy()
-    ts = pd.to_datetime(events["ts"], utc=True).to_numpy(dtype="datetime64[ns]")
-    line = events["line"].to_numpy() if "line" in events else np.zeros(len(events))
-    source = events["source"].astype(str).to_numpy() if "source" in events else user
-    order = np.lexsort((line, source, ts.astype(np.int64), session, user))
-    app = events["app"].astype(str).to_numpy()[order]
-    same = (user[order][1:] == user[order][:-1]) & (
-        session[order][1:] == session[order][:-1]
-    )
-    moved = same & (app[1:] != app[:-1])
-    return Counter(zip(app[:-1][moved].tolist(), app[1:][moved].tolist(), strict=True))
-
-
-def explain(candidate: Candidate) -> tuple[str, ...]:
-    """Short sentences built from a candidate's numbers (never from values)."""
-    score = candidate.score
-    extra = score.extra
-    why = [
-        f"Seen {_plural(score.instances, 'time')} by {_plural(score.users, 'user')} "
-        f"on {_plural(int(extra.get('days_seen', 0)), 'day')}; about "
-        f"{score.runs_per_month:,.0f} runs a month.",
-        f"Median {format_seconds(score.median_human_s)} by hand (p90 "
-        f"{format_seconds(score.p90_human_s)}), "
-        f"~{format_seconds(score.bot_s)} by a bot.",
-    ]
-    entered = int(extra.get("values_entered", 0))
-    if entered:
-        share = int(extra.get("values_traced", 0)) / entered
-        why.append(
-            f"{share:.0%} of pasted or typed values were copied in the same run."
-        )
-    free = int(extra.get("free_text", 0))
-    if free:
-        per_run = free / max(score.instances, 1)
-        why.append(f"{per_run:.1f} typed values per run have no traced source.")
-    if score.median_human_s <= score.bot_s:
-        why.append("A bot would not be faster than a person here.")
-    else:
-        why.append(
-            f"Saves ~{score.hours_per_month:,.1f} h a month at automatability "
-            f"{score.automatability:.2f}, worth {score.value_per_month:,.0f} "
-            f"{score.currency}."
-        )
-    # The factor that costs the most automatability (weight x shortfall).
-    weakest = max(
-        score.factors, key=lambda f: (f.weight * (1 - f.value), f.name), default=None
-    )
-    if weakest is not None and weakest.value < 0.9:
-        why.append(f"Weakest factor: {weakest.name} ({weakest.note}).")
-    return tuple(why)
-
-
-def format_seconds(seconds: float) -> str:
-    """``"94 s"`` from 10 s up, ``"8.5 s"`` below."""
-    return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -17,7 +17,7 @@ import pandas as pd
 from discover.render._flow import FlowBranch, FlowNode
 from discover.render._svg import number
 from discover.routines import step_label
-from discover.scoring import count_app_switches
+from discover.switches import count_app_switches
 from models import Candidate, Instance
 
 #: Example instances shown per candidate.

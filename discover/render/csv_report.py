@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from io import StringIO
 
+from discover.factors import FACTORS
 from discover.render._format import csv_cell, plain
-from discover.scoring import FACTORS
 from models import RankedReport
 
 #: Columns before the factor columns (``factor_<name>``) and ``why``.

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from discover.config import Settings
+from discover.explain import format_seconds
 from discover.render._format import number, plain, recorded
 from discover.render._redact import redact_candidate
-from discover.scoring import align_steps, bot_seconds, format_seconds
+from discover.scoring import align_steps, bot_seconds
 from models import Candidate, Instance, Step, Variant
 
 #: Example runs shown (the first ones by start time).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from discover.config import format_toml
+from discover.factors import FACTORS
 from discover.render._format import markdown_text, number, plain, recorded
-from discover.scoring import FACTORS
 from models import Candidate, RankedReport
 
 _MAX_INPUTS = 8

@@ -17,11 +17,11 @@ from discover.scoring import (
     FORMULA,
     bot_seconds,
     candidate_id,
-    count_app_switches,
     human_seconds,
     rank_candidates,
     score_routines,
 )
+from discover.switches import count_app_switches
 from models import (
     Candidate,
     Instance,

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from discover.config import Settings, load_settings
+from discover.factors import FACTORS
 from discover.render import render_json
 from discover.report import build_report
-from discover.scoring import FACTORS, score_routines
+from discover.scoring import score_routines
 from models import (
     AppSwitch,
     Factor,
