@@ -19,6 +19,7 @@ from discover.readers import ReadResult, read_events
 from discover.scoring import score_routines
 from discover.tokens import TokenStreams, encode_tokens
 from models import Candidate, Routine
+from models.events import expand_texts
 
 Notify = Callable[[str], None]
 
@@ -87,6 +88,7 @@ def analyse(
     say = notify or (lambda stage: None)
     say("reading")
     start = time.perf_counter()
+    # compact: categorical texts until the tokens are made (see analyse_read)
     read = read_events(
         paths,
         input_format=input_format,
@@ -94,13 +96,16 @@ def analyse(
         column_map=column_map,
         encoding=encoding,
         timezone=timezone,
+        compact=True,
     )
     read_s = round(time.perf_counter() - start, 4)
-    return analyse_read(read, settings, notify=notify, read_s=read_s)
+    # handed over in a list that analyse_read empties, so that the raw table is
+    # freed once protected: no frame of ours keeps it alive
+    return analyse_read([read], settings, notify=notify, read_s=read_s)
 
 
 def analyse_read(
-    read: ReadResult,
+    read: ReadResult | list[ReadResult],
     settings: Settings,
     *,
     notify: Notify | None = None,
@@ -113,8 +118,10 @@ def analyse_read(
 
     Parameters
     ----------
-    read : ReadResult
-        Raw events as the readers return them (clear values).
+    read : ReadResult or list of one ReadResult
+        Raw events as the readers return them (clear values), ``object`` or
+        compact (``read_events(..., compact=True)``). A list is emptied, so the
+        raw table can be freed as soon as it is protected.
     settings : Settings
     notify : callable or None, default=None
         Called with the name of each stage as it starts.
@@ -137,12 +144,16 @@ def analyse_read(
         timings[name] = round(now - clock, 4)
         clock = now
 
+    if isinstance(read, list):
+        read = read.pop()
     policy = settings.privacy
     secret, configured = resolve_secret(policy.secret_env, policy.secret_file or None)
     events, privacy = apply_privacy(read.events, policy, secret=secret)
     read = replace(read, events=events)
     lap("privacy")
     streams = encode_tokens(events, settings.tokens.granularity)
+    # later stages and renderers read the documented table: object texts
+    expand_texts(events)
     lap("tokens")
     say("mining")
     mining = settings.mining

@@ -9,10 +9,13 @@ host and path with ids folded. ``granularity`` chooses how much of it to keep.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from models.events import text_order
 
 GRANULARITIES: tuple[str, ...] = ("action", "app_action", "target")
 
@@ -127,10 +130,15 @@ def event_tokens(events: pd.DataFrame, granularity: str = "target") -> pd.Series
 def encode_tokens(events: pd.DataFrame, granularity: str = "target") -> TokenStreams:
     """Encode an event table as int32 token streams, one stream per user and day.
 
+    Tokens are ``event_tokens``; each distinct text is normalised once (not once
+    per row) and token strings are built once per distinct token, so a table of
+    millions of events costs a few int arrays here.
+
     Parameters
     ----------
     events : pandas.DataFrame
-        An event table (``models.EVENT_COLUMNS``), any row order.
+        An event table (``models.EVENT_COLUMNS``), any row order; text columns
+        ``object`` or categorical (a compact table).
     granularity : {"action", "app_action", "target"}, default="target"
         How much of each event becomes the token.
 
@@ -138,16 +146,19 @@ def encode_tokens(events: pd.DataFrame, granularity: str = "target") -> TokenStr
     -------
     TokenStreams
     """
-    tokens = event_tokens(events, granularity)
-    vocabulary, codes = np.unique(tokens.to_numpy(dtype=str), return_inverse=True)
-    codes = codes.astype(np.int32).reshape(-1)
+    if granularity not in GRANULARITIES:
+        raise ValueError(
+            f"granularity must be one of {', '.join(GRANULARITIES)}; "
+            f"got {granularity!r}."
+        )
+    vocabulary, codes = _token_codes(events, granularity)
     if len(events) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return TokenStreams((), codes, codes, np.zeros(1, np.int64), empty)
     ts = events["ts"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
     day = ts // (86_400 * 10**9)
-    user = events["user"].astype(str).to_numpy()
-    source = events["source"].astype(str).to_numpy()
+    user = text_order(events["user"])
+    source = text_order(events["source"])
     line = events["line"].to_numpy()
     rows = np.lexsort((line, source, ts, day, user)).astype(np.int64)
     sorted_user, sorted_day = user[rows], day[rows]
@@ -156,9 +167,93 @@ def encode_tokens(events: pd.DataFrame, granularity: str = "target") -> TokenStr
     )
     offsets = np.r_[starts, len(rows)].astype(np.int64)
     return TokenStreams(
-        vocabulary=tuple(str(v) for v in vocabulary),
+        vocabulary=vocabulary,
         codes=codes,
         values=codes[rows],
         offsets=offsets,
         rows=rows,
     )
+
+
+def _token_codes(
+    events: pd.DataFrame, granularity: str
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """(sorted vocabulary, int32 code per row) of ``event_tokens(events)``."""
+    parts = [_distinct(events["action"], lambda text: "" if text is None else text)]
+    if granularity != "action":
+        parts.insert(0, _distinct(events["app"], lambda t: "" if t is None else t))
+    if granularity == "target":
+        parts.append(_distinct_keys(events))
+    n_rows = len(events)
+    combined = np.zeros(n_rows, dtype=np.int64)
+    for codes, uniques in parts:
+        combined = combined * max(len(uniques), 1) + codes
+    distinct, inverse = np.unique(combined, return_inverse=True)
+    tokens = []
+    for value in distinct.tolist():  # one string per distinct token, not per row
+        pieces = []
+        for _, uniques in reversed(parts):
+            value, code = divmod(value, max(len(uniques), 1))
+            pieces.append(uniques[code])
+        tokens.append("|".join(reversed(pieces)))
+    vocabulary, merged = np.unique(np.array(tokens, dtype=str), return_inverse=True)
+    codes = merged.reshape(-1)[inverse.reshape(-1)].astype(np.int32)
+    return tuple(str(v) for v in vocabulary), codes
+
+
+def _distinct(
+    values: pd.Series, change: Callable[[str | None], str]
+) -> tuple[np.ndarray, list[str]]:
+    """(int64 code per row, distinct results) of `change` of each row's text,
+    called once per distinct text; missing texts give ``change(None)``."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        array = values.array
+        categories = [str(c) for c in array.categories]
+        codes = np.asarray(array.codes, dtype=np.int64)
+    else:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        categories = [str(u) for u in uniques]
+    results = [change(text) for text in categories] + [change(None)]
+    codes = np.where(codes < 0, len(categories), codes)  # missing -> change(None)
+    merged, uniques = pd.factorize(np.array(results, dtype=object))
+    return merged[codes].astype(np.int64), [str(u) for u in uniques]
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    return values.notna().to_numpy()
+
+
+def _distinct_keys(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """``target_key`` as (code per row, distinct keys), per distinct text."""
+    n_rows = len(events)
+    keys = np.full(n_rows, "", dtype=object)
+    # the first present of label, name, automation id, id, role: set in reverse
+    for column in (
+        "target_role",
+        "target_id",
+        "target_automation_id",
+        "target_name",
+        "target_label",
+    ):
+        codes, uniques = _distinct(events[column], normalize_label)
+        present = _present(events[column])
+        keys[present] = np.array(uniques, dtype=object)[codes[present]]
+    is_cell = _present(events["cell"])
+    if is_cell.any():
+        sheets, sheet_names = _distinct(events["sheet"], normalize_label)
+        cells, cell_names = _distinct(events["cell"], cell_column)
+        pair = sheets[is_cell] * max(len(cell_names), 1) + cells[is_cell]
+        distinct, inverse = np.unique(pair, return_inverse=True)
+        texts = [
+            sheet_names[p // max(len(cell_names), 1)]
+            + "!"
+            + cell_names[p % max(len(cell_names), 1)]
+            for p in distinct.tolist()
+        ]
+        keys[is_cell] = np.array(texts, dtype=object)[inverse.reshape(-1)]
+    is_nav = (events["action"] == "navigate").to_numpy()
+    if is_nav.any():
+        urls, url_keys = _distinct(events["url"], normalize_url)
+        keys[is_nav] = np.array(url_keys, dtype=object)[urls[is_nav]]
+    codes, uniques = pd.factorize(keys)
+    return codes.astype(np.int64), [str(u) for u in uniques]

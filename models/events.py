@@ -144,7 +144,7 @@ def empty_event_table() -> pd.DataFrame:
     return conform_event_table(pd.DataFrame({c: [] for c in EVENT_COLUMNS}))
 
 
-def conform_event_table(frame: pd.DataFrame) -> pd.DataFrame:
+def conform_event_table(frame: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
     """Return `frame` with the canonical columns, order and dtypes.
 
     Missing optional columns are added empty; extra columns are dropped. ``ts`` must
@@ -154,32 +154,154 @@ def conform_event_table(frame: pd.DataFrame) -> pd.DataFrame:
     ----------
     frame : pandas.DataFrame
         Rows of events, with at least ``event_id``, ``ts``, ``user`` and ``action``.
+    compact : bool, default=False
+        Keep the text columns but ``event_id``, ``value`` and ``value_hash``
+        categorical (missing as NaN), not ``object``: a few bytes a row instead of
+        a pointer and a string each, for tables of millions of events. The
+        pipeline protects such a table, then expands it with `expand_texts`.
 
     Returns
     -------
     pandas.DataFrame
         Columns exactly ``EVENT_COLUMNS``; ``ts`` as ``datetime64[ns, UTC]``;
         ``user``, ``app``, ``action`` categorical; text columns ``object`` with
-        ``None`` for missing; ``duration_s`` float64; ``line`` int64.
+        ``None`` for missing (or categorical when `compact`); ``duration_s``
+        float64; ``line`` int64.
     """
-    out = pd.DataFrame(index=frame.index)
+    out = {}
+    n_rows = len(frame)
     for column in EVENT_COLUMNS:
         if column in frame.columns:
-            out[column] = frame[column]
+            out[column] = frame[column].reset_index(drop=True)
         else:
-            out[column] = None
+            out[column] = pd.Series(np.full(n_rows, None, dtype=object), dtype=object)
     out["ts"] = pd.to_datetime(out["ts"], utc=True).astype("datetime64[ns, UTC]")
     out["duration_s"] = pd.to_numeric(out["duration_s"], errors="coerce").astype(
         np.float64
     )
     out["line"] = pd.to_numeric(out["line"], errors="coerce").fillna(0).astype(np.int64)
     for column in STRING_COLUMNS:
-        values = out[column].astype(object)
-        out[column] = values.where(values.notna() & (values != ""), None)
+        if compact and column not in OBJECT_COLUMNS:
+            out[column] = pd.Series(text_categorical(out[column]))
+        else:
+            out[column] = pd.Series(text_values(out[column]), dtype=object)
     for column in CATEGORY_COLUMNS:
-        values = out[column].astype(object).where(out[column].notna(), "")
-        out[column] = pd.Categorical(values.astype(str))
-    return out.reset_index(drop=True)
+        out[column] = pd.Series(label_categorical(out[column]))
+    return pd.DataFrame(out, copy=False)
+
+
+#: Text columns a compact table keeps as ``object``: one distinct text per row or
+#: nearly (ids, typed values, their hashes), where categories would save nothing.
+OBJECT_COLUMNS: tuple[str, ...] = ("event_id", "value", "value_hash")
+
+
+def text_values(
+    values: pd.Series | pd.Categorical, *, blank_empty: bool = True
+) -> np.ndarray:
+    """Texts as an ``object`` array, ``None`` where missing (or empty, unless
+    `blank_empty` is False).
+
+    A categorical column becomes its categories taken by code, so each distinct
+    text is one string object however many rows hold it.
+    """
+    if isinstance(values, pd.Series):
+        values = values.array
+    if isinstance(values, pd.Categorical):
+        categories = np.asarray(values.categories, dtype=object)
+        if blank_empty:
+            categories = np.where(categories == "", None, categories)
+        # code -1 (missing) takes the appended None
+        return np.append(categories, None).astype(object)[values.codes]
+    texts = np.asarray(values, dtype=object)
+    blank = pd.isna(texts) | (texts == "")
+    if not blank.any():
+        return texts.copy()
+    out = texts.copy()
+    out[blank] = None
+    return out
+
+
+def text_categorical(
+    values: pd.Series | pd.Categorical | np.ndarray,
+) -> pd.Categorical:
+    """Texts as a categorical, NaN where missing or empty; categories unsorted."""
+    if isinstance(values, pd.Series):
+        values = values.array
+    if isinstance(values, pd.Categorical):
+        categories = values.categories
+        if (np.asarray(categories, dtype=object) == "").any():
+            values = values.remove_categories([""])
+        return values
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    uniques = np.asarray(uniques, dtype=object)
+    empty = np.flatnonzero(uniques == "")
+    if len(empty):
+        codes = np.where(codes == empty[0], -1, codes - (codes > empty[0]))
+        uniques = np.delete(uniques, empty[0])
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+
+
+def label_categorical(values: pd.Series | pd.Categorical) -> pd.Categorical:
+    """Labels (user, app, action) as a categorical of ``str``, sorted categories,
+    ``""`` where missing."""
+    if isinstance(values, pd.Series):
+        values = values.array
+    if not isinstance(values, pd.Categorical):
+        texts = np.asarray(values, dtype=object)
+        codes, uniques = pd.factorize(texts)
+        values = pd.Categorical.from_codes(
+            codes, categories=pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+        )
+    labels = [str(c) for c in values.categories]
+    codes = np.asarray(values.codes)
+    if (codes < 0).any():
+        labels.append("")
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    ordered = sorted(set(labels))
+    position = {label: i for i, label in enumerate(ordered)}
+    remap = np.array([position[label] for label in labels], dtype=np.int64)
+    codes = remap[codes] if len(remap) else codes
+    return pd.Categorical.from_codes(codes, categories=pd.Index(ordered, dtype="str"))
+
+
+def expand_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn a compact table's categorical text columns into ``object``, in place.
+
+    Column by column, so at most one column is held twice. Missing texts become
+    ``None``; an empty text (a rule may rewrite a title to nothing) stays ``""``,
+    as it would in an ``object`` column. Returns `frame`.
+    """
+    for column in STRING_COLUMNS:
+        if column in frame.columns and isinstance(
+            frame[column].dtype, pd.CategoricalDtype
+        ):
+            texts = text_values(frame[column], blank_empty=False)
+            frame[column] = pd.Series(texts, index=frame.index, dtype=object)
+    return frame
+
+
+def text_order(values: pd.Series) -> np.ndarray:
+    """int64 rank of each row's text in sorted order (equal texts, equal rank);
+    missing rows rank first."""
+    array = values.array
+    if isinstance(array, pd.Categorical):
+        categories = [str(c) for c in array.categories]
+        order = np.argsort(np.array(categories, dtype=object), kind="stable")
+        rank = np.empty(len(categories), dtype=np.int64)
+        rank[order] = np.arange(len(categories))
+        codes = np.asarray(array.codes)
+        return np.where(codes < 0, -1, rank[np.maximum(codes, 0)] if len(rank) else -1)
+    texts = np.asarray(values, dtype=object)
+    present = pd.notna(texts)
+    out = np.full(len(texts), -1, dtype=np.int64)
+    if present.any():
+        codes, uniques = pd.factorize(texts[present])
+        labels = np.array([str(u) for u in uniques], dtype=object)
+        order = np.argsort(labels, kind="stable")
+        rank = np.empty(len(labels), dtype=np.int64)
+        rank[order] = np.arange(len(labels))
+        out[present] = rank[codes]
+    return out
 
 
 def sort_events(frame: pd.DataFrame) -> pd.DataFrame:
@@ -187,9 +309,9 @@ def sort_events(frame: pd.DataFrame) -> pd.DataFrame:
     order = np.lexsort(
         (
             frame["line"].to_numpy(),
-            frame["source"].astype(str).to_numpy(),
+            text_order(frame["source"]),
             frame["ts"].to_numpy(),
-            frame["user"].astype(str).to_numpy(),
+            text_order(frame["user"]),
         )
     )
     return frame.iloc[order].reset_index(drop=True)

@@ -35,6 +35,7 @@ from discover.privacy._secret import (
     resolve_secret,
 )
 from discover.privacy._text import (
+    check_texts,
     echo_rewriter,
     glob_rows,
     names_rewriter,
@@ -156,9 +157,10 @@ def apply_privacy(
         )
     counts: Counts = Counter()
     out = _drop_events(events, policy, counts)
-    for column in ("user", "app", "action"):
+    for column in out.columns:
         if isinstance(out[column].dtype, pd.CategoricalDtype):
-            # A denied app must not survive as an unused category.
+            # A denied app (or its window title) must not survive as an unused
+            # category.
             out[column] = out[column].cat.remove_unused_categories()
     detectors = policy.detectors
     if "password" in detectors:
@@ -184,7 +186,7 @@ def apply_privacy(
             out[column], found = rewrite_texts(out[column], hide_names)
             counts["names", "names_file", column] += found
     if policy.hide_value_echoes and values != "keep":
-        is_value = events["action"].astype(str).isin(VALUE_ACTIONS).to_numpy()
+        is_value = events["action"].isin(VALUE_ACTIONS).to_numpy()
         typed = events["value"][is_value & events["value"].notna().to_numpy()]
         hide = echo_rewriter(str(v) for v in pd.unique(typed))
         for column in text_columns:
@@ -202,7 +204,7 @@ def apply_privacy(
         _pseudonymise_users(out, secret, text_columns, counts)
     present = out["value"].notna()
     if values == "mask":
-        out.loc[present, "value"] = [mask_value(str(v)) for v in out["value"][present]]
+        out["value"], _ = rewrite_texts(out["value"], lambda v: (mask_value(v), 0))
         counts["value", "masked", "value"] += int(present.sum())
     elif values == "remove":
         out["value"] = None
@@ -250,13 +252,14 @@ def _drop_events(
     ):
         if not patterns:
             continue
-        present = events[column].notna().to_numpy() & (
-            events[column].astype(str).to_numpy() != ""
-        )
+        present = check_texts(events[column], lambda text: text != "")
         hit = keep & present & ~glob_rows(events[column], patterns)
         counts["drop_events", f"{name} (not listed)", "events"] += int(hit.sum())
         keep &= ~hit
-    return events.loc[keep].reset_index(drop=True).copy()
+    # copy-on-write: the protected table shares the columns it does not change
+    if keep.all():
+        return events.reset_index(drop=True)
+    return events.loc[keep].reset_index(drop=True)
 
 
 def _remove_passwords(out: pd.DataFrame, counts: Counts) -> None:
@@ -323,10 +326,19 @@ def _clean_urls(
 def _pseudonymise_users(
     out: pd.DataFrame, secret: bytes, text_columns: list[str], counts: Counts
 ) -> None:
-    names = sorted({str(u) for u in out["user"].astype(str).unique() if str(u)})
+    users = out["user"].astype("category").array
+    labels = [str(u) for u in users.categories]
+    names = sorted({label for label in labels if label})
     pseudonyms = {name: pseudonymise_user(name, secret) for name in names}
-    users = out["user"].astype(str)
-    out["user"] = pd.Categorical(users.map(lambda u: pseudonyms.get(u, u)))
+    # per distinct user, not per row: a table of millions of events has few users
+    new = np.array([pseudonyms.get(label, label) for label in labels], dtype=object)
+    ordered = sorted(set(new.tolist()))
+    index = {user: i for i, user in enumerate(ordered)}
+    position = np.array([index[u] for u in new] + [-1], dtype=np.int64)
+    out["user"] = pd.Categorical.from_codes(
+        position[users.codes],  # code -1 (missing) takes the appended -1
+        categories=pd.Index(ordered, dtype="str"),
+    )
     counts["user", "pseudonymised", "user"] += len(names)
     replace = user_name_rewriter(names, secret)
     for column in text_columns:

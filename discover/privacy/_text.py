@@ -44,6 +44,11 @@ def search_rows(series: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
 
 def check_texts(series: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
     """`test` of each row's text (False where missing), run once per distinct text."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # a compact table: the categories are the distinct texts already
+        codes = np.asarray(series.array.codes)
+        verdicts = [test(str(text)) for text in series.array.categories]
+        return np.append(np.array(verdicts, dtype=bool), False)[codes]
     values = series.to_numpy(dtype=object)
     present = pd.notna(values)
     result = np.zeros(len(values), dtype=bool)
@@ -68,7 +73,13 @@ def _as_counter(result: tuple[str, int]) -> tuple[str, dict[str, int]]:
 def rewrite_texts_counted(
     series: pd.Series, change: Callable[[str], tuple[str, dict[str, int]]]
 ) -> tuple[pd.Series, Counter]:
-    """Apply `change` to each distinct text of `series`; counts weighted by rows."""
+    """Apply `change` to each distinct text of `series`; counts weighted by rows.
+
+    A categorical `series` stays categorical: its categories are rewritten (texts
+    that become equal merge) and no clear text survives as an unused category.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return _rewrite_categories(series, change)
     values = series.to_numpy(dtype=object).copy()
     present = pd.notna(values)
     total: Counter = Counter()
@@ -83,6 +94,30 @@ def rewrite_texts_counted(
                 total[name] += n * int(n_rows[index])
         values[present] = new[codes]
     return pd.Series(values, index=series.index, dtype=object), total
+
+
+def _rewrite_categories(
+    series: pd.Series, change: Callable[[str], tuple[str, dict[str, int]]]
+) -> tuple[pd.Series, Counter]:
+    categorical = series.array
+    codes = np.asarray(categorical.codes)
+    n_rows = np.bincount(codes[codes >= 0], minlength=len(categorical.categories))
+    total: Counter = Counter()
+    new = np.empty(len(categorical.categories), dtype=object)
+    for index, text in enumerate(categorical.categories):
+        if not n_rows[index]:
+            new[index] = None  # unused: dropped below, never kept in clear
+            continue
+        changed, found = change(str(text))
+        new[index] = changed if (found or changed != str(text)) else text
+        for name, n in found.items():
+            total[name] += n * int(n_rows[index])
+    merged, uniques = pd.factorize(new)  # None (unused) -> -1
+    remap = np.append(merged, -1)
+    rewritten = pd.Categorical.from_codes(
+        remap[codes], categories=pd.Index(uniques, dtype=object)
+    )
+    return pd.Series(rewritten, index=series.index), total
 
 
 def user_name_rewriter(names: Iterable[str], secret: bytes) -> Rewrite:

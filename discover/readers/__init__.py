@@ -40,13 +40,16 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from discover.errors import ConfigError, InputError, InvalidEventsError
+from discover.readers import _batch
 from discover.readers._batch import TRUTH_KEYS, Batch
 from discover.readers._common import ReadOptions, Source, plain_suffix
 from discover.readers._detect import detect_format
 from discover.readers._paths import as_path_list, expand_paths
+from discover.readers._table import compact_frames, take_rows
 from discover.readers.action_logger import read_action_logger
 from discover.readers.activitywatch import read_activitywatch
 from discover.readers.cpn import read_cpn_csv
@@ -56,7 +59,8 @@ from discover.readers.native_csv import read_native_csv
 from discover.readers.smartrpa import read_smartrpa
 from discover.readers.tockler import read_tockler
 from discover.readers.xes import read_xes
-from models import conform_event_table, empty_event_table, sort_events
+from models import conform_event_table, empty_event_table
+from models.events import expand_texts, text_order
 
 __all__ = ["FORMATS", "ReadResult", "detect_format", "read_events", "validate_events"]
 
@@ -144,6 +148,7 @@ def read_events(
     column_map: dict[str, str] | None = None,
     encoding: str | None = None,
     timezone: str | None = None,
+    compact: bool = False,
 ) -> ReadResult:
     """Read every recording under `paths` into one event table.
 
@@ -163,6 +168,10 @@ def read_events(
     timezone : str or None, default=None
         IANA zone of times recorded without one (Tockler exports local time);
         None means UTC.
+    compact : bool, default=False
+        Give the text columns as categoricals (``conform_event_table(...,
+        compact=True)``): a few bytes a row instead of a pointer each, for logs of
+        millions of events. ``models.events.expand_texts`` turns them back.
 
     Returns
     -------
@@ -179,7 +188,7 @@ def read_events(
         An unknown `input_format` or time zone, or a bad `column_map`.
     """
     options = _options(input_format, column_map, encoding, timezone)
-    result = _read(paths, input_format, options, strict_paths=True)
+    result = _read(paths, input_format, options, strict_paths=True, compact=compact)
     if result.errors and not skip_invalid:
         raise InvalidEventsError(list(result.errors), n_valid=result.n_events)
     return result
@@ -289,12 +298,15 @@ def _read(
     options: ReadOptions,
     *,
     strict_paths: bool,
+    compact: bool = False,
 ) -> ReadResult:
     sources, errors = expand_paths(as_path_list(paths))
     if errors and strict_paths:
         raise errors[0]
     batches: list[tuple[Source, Batch]] = []
     formats: dict[str, str] = {}
+    chunks: list[pd.DataFrame] = []  # compact, CHUNK_ROWS rows or so each
+    pending: list[pd.DataFrame] = []  # raw frames of the last files read
     for source in sources:
         try:
             fmt, problem = _format_of(source, input_format, options.column_map)
@@ -311,34 +323,61 @@ def _read(
             continue
         formats[source.display] = fmt
         batches.append((source, batch))
-    return _assemble(batches, errors, formats)
+        pending.extend(batch.frames)
+        batch.frames = []  # the rows live on in `pending`, then in `chunks`
+        if sum(len(f) for f in pending) >= _batch.CHUNK_ROWS:
+            chunks.append(compact_frames(pending))
+            pending = []
+    if pending:
+        chunks.append(compact_frames(pending))
+    return _assemble(batches, errors, formats, frames=chunks, compact=compact)
 
 
 def _assemble(
     batches: list[tuple[Source, Batch]],
     errors: list[InputError],
     formats: dict[str, str],
+    *,
+    frames: list[pd.DataFrame] | None = None,
+    compact: bool = False,
 ) -> ReadResult:
-    frames = [frame for _, batch in batches for frame in batch.frames]
+    if frames is None:
+        frames = [frame for _, batch in batches for frame in batch.frames]
     if frames:
-        table = pd.concat(frames, ignore_index=True)
+        table = compact_frames(frames)
     else:
         table = empty_event_table()
+    del frames
     duplicates = _duplicate_errors(table)
     for source, batch in batches:
         mine = batch.errors + duplicates.get(source.display, [])
         errors.extend(sorted(mine, key=lambda e: e.line))
-    table = table.drop_duplicates("event_id", keep="first")
+    if duplicates:
+        table = table.drop_duplicates("event_id", keep="first")
     truth = None
     if TRUTH_KEYS[0] in table.columns:
-        known = table[TRUTH_KEYS[0]].notna()
-        truth = table.loc[known, ["event_id", *TRUTH_KEYS]].rename(
+        truth = table[["event_id", *TRUTH_KEYS]].reset_index(drop=True)
+    events = conform_event_table(table, compact=True)
+    del table
+    order = np.lexsort(
+        (
+            events["line"].to_numpy(),
+            text_order(events["source"]),
+            events["ts"].to_numpy(),
+            text_order(events["user"]),
+        )
+    )  # models.sort_events, without a second copy of the table
+    events = take_rows(events, order)
+    if truth is not None:
+        truth = truth.iloc[order].reset_index(drop=True)
+        truth["event_id"] = events["event_id"]
+        known = truth[TRUTH_KEYS[0]].notna().to_numpy()
+        truth = truth.loc[known].rename(
             columns=dict(zip(TRUTH_KEYS, ("routine", "instance"), strict=True))
         )
-    events = sort_events(conform_event_table(table))
-    if truth is not None:
-        order = events[["event_id"]].merge(truth, on="event_id", how="inner")
-        truth = order.astype(object).reset_index(drop=True)
+        truth = truth.astype(object).reset_index(drop=True)
+    if not compact:
+        expand_texts(events)
     return ReadResult(
         events=events,
         truth=truth,

@@ -17,12 +17,14 @@ import pandas as pd
 
 from discover.errors import InputError
 from discover.readers._common import Source, parse_timestamps, quote
-from models import CATEGORY_COLUMNS, EVENT_COLUMNS
+from models import EVENT_COLUMNS
 
 #: Rows kept as Python dicts before they become a DataFrame chunk.
 CHUNK_ROWS = 50_000
 #: Truth columns carried beside a chunk until the read is assembled.
 TRUTH_KEYS = ("_truth_routine", "_truth_instance")
+#: Columns ``_flush`` fills itself rather than from the rows.
+_SET_HERE = frozenset({"ts", "source"})
 
 
 class Batch:
@@ -144,16 +146,31 @@ class Batch:
         kept = [row for row, good in zip(rows, ok, strict=True) if good]
         if not kept:
             return
-        frame = pd.DataFrame(kept).reindex(columns=list(EVENT_COLUMNS))
-        frame["ts"] = pd.to_datetime(times[ok], utc=True)
-        frame["source"] = self.source.display
-        for column in CATEGORY_COLUMNS:  # few distinct values: store them once
-            frame[column] = frame[column].astype("category")
+        del rows
+        # Columns straight from the dicts, as object arrays: a DataFrame built from
+        # the dicts would infer a dtype per column and copy every text once more.
+        columns = {
+            column: pd.Series(
+                np.array([row.get(column) for row in kept], dtype=object),
+                dtype=object,
+                copy=False,
+            )
+            for column in EVENT_COLUMNS
+            if column not in _SET_HERE
+        }
+        columns["ts"] = pd.Series(pd.to_datetime(times[ok], utc=True))
+        columns["source"] = pd.Series(
+            np.full(len(kept), self.source.display, dtype=object), dtype=object
+        )
         if self.has_truth:
             kept_truth = [t for t, good in zip(truth, ok, strict=True) if good]
-            frame[TRUTH_KEYS[0]] = [t[0] for t in kept_truth]
-            frame[TRUTH_KEYS[1]] = [t[1] for t in kept_truth]
-        self.frames.append(frame)
+            for index, key in enumerate(TRUTH_KEYS):
+                columns[key] = pd.Series(
+                    np.array([t[index] for t in kept_truth], dtype=object),
+                    dtype=object,
+                )
+        order = [*EVENT_COLUMNS, *(TRUTH_KEYS if self.has_truth else ())]
+        self.frames.append(pd.DataFrame({c: columns[c] for c in order}, copy=False))
 
     def _fill(self, rows: list[dict[str, Any]], final: bool) -> bool:
         # One recorder runs on one desktop: a row without a user (a clipboard
