@@ -5,11 +5,15 @@ fresh process whose peak resident set size (ru_maxrss) is read back. Issue 10's
 goal is 10M events under 4 GiB; this prints how far the current table gets.
 
     python tests/perf/bench_scale.py --events 10000000 [--keep DIR]
+
+With ``--keep DIR``, a log already in DIR (same ``--events``) is reused, not
+simulated again.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import subprocess
@@ -38,7 +42,9 @@ def main() -> None:
         config = SimulationConfig(
             seed=7, n_events=args.events, n_users=n_users, n_days=n_days
         )
-        stream_simulation(config, folder)
+        reused = _same_log(folder, config)
+        if not reused:
+            stream_simulation(config, folder)
         simulate_s = time.perf_counter() - start
         size_mb = sum(p.stat().st_size for p in folder.rglob("*")) / 1e6
         start = time.perf_counter()
@@ -54,8 +60,19 @@ def main() -> None:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
     print(f"events asked {args.events:,}: {n_users} users x {n_days} days")
-    print(f"log {size_mb:,.0f} MB, simulated in {simulate_s:.1f} s")
+    made = "reused" if reused else f"simulated in {simulate_s:.1f} s"
+    print(f"log {size_mb:,.0f} MB, {made}")
     print(f"rank {rank_s:.1f} s, peak RSS {peak_mib:,.0f} MiB (goal < 4,096 MiB)")
+
+
+def _same_log(folder: Path, config: SimulationConfig) -> bool:
+    """True when `folder` holds the complete log of `config` (its summary is
+    written last)."""
+    try:
+        summary = json.loads((folder / "routines.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return summary.get("config") == config.to_dict()
 
 
 if __name__ == "__main__":
