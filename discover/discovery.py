@@ -36,8 +36,10 @@ has claimed yet:
    those (a retried step, a recurring interruption) and are dropped
    (`REMNANT_SHARE`).
 
-Finally `discover.cluster` merges groups that are one routine and
-`discover.routines.make_routine` names the steps and counts variants.
+Finally `discover.cluster` merges groups that are one routine,
+`discover.align.fit_instances` fits every instance to its routine's profile
+(strays out, left-out steps back in) and `discover.routines.make_routine` names
+the steps and counts variants.
 Labels and truth columns are never read; every constant below is the same for
 every log.
 """
@@ -49,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from discover.align import fit_instances
 from discover.cluster import merge_groups
 from discover.routines import make_routine
 from discover.segment import Boundaries, find_boundaries
@@ -194,10 +197,11 @@ def discover_routines(
     merged: dict[int, list[np.ndarray]] = {}
     for label, group in zip(labels, groups, strict=True):
         merged.setdefault(int(label), []).extend(group)
+    kept = [
+        instances for instances in merged.values() if len(instances) >= min_instances
+    ]
     routines = []
-    for instances in merged.values():
-        if len(instances) < min_instances:
-            continue
+    for instances in fit_instances(kept, tokens, bounds.hard):
         rows = [np.sort(bounds.rows[positions]) for positions in instances]
         routines.append(make_routine(events, streams, rows))
     routines.sort(key=lambda r: (-r.n_instances, r.routine_id))

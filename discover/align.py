@@ -1,0 +1,274 @@
+"""Fit each found instance to its routine: drop strays, take back missed steps.
+
+Discovery decides membership window by window, from the windows of one round;
+a routine merged from several rounds, or a window crowded with noise, keeps some
+strays (a scroll, a click on an empty area, a chat) and misses some steps (an
+optional step, the first step when noise came before it). Once every routine
+has all its instances, each routine's *profile* says where its steps go:
+
+- its **backbone** is the step keys (token and occurrence number, as in
+  `discover.discovery`) present in at least `BACKBONE_SHARE` of its instances;
+- every other step is *placed* by the backbone step before it: an optional step
+  (a tax code, a second page) follows the same backbone step run after run, a
+  stray lands after any.
+
+An event in an instance's reach (its own events, unclaimed events between them
+and up to `EXTEND` unclaimed events after it, never across a hard cut) belongs
+to the instance when its key is in the backbone, or when its key after its
+backbone step is seen in at least `PLACED_SHARE` of the instances (and
+`MIN_PLACED` times). An instance that does not open with one of the routine's
+usual first steps takes the nearest such step among the `EXTEND` unclaimed
+events before it. Events of other instances are never taken: that is how an
+instance interleaved with another keeps to its own events.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: A step key present in at least this share of a routine's instances is a
+#: backbone step; a stray (20% noise per step) is rarely this frequent.
+BACKBONE_SHARE = 0.8
+#: A step after a given backbone step in at least this share of instances is
+#: one of the routine's steps there.
+PLACED_SHARE = 0.2
+#: ... and in at least this many instances.
+MIN_PLACED = 3
+#: A rarer step is one of the routine's when at least this share of its
+#: occurrences follow one backbone step, in at least `RARE_SHARE` of instances.
+CONCENTRATED = 0.8
+RARE_SHARE = 0.03
+#: An unclaimed step after an instance's last event joins it when at least this
+#: share of instances have it there.
+TRAIL_SHARE = 0.5
+#: A token off the backbone whose most common backbone step before it precedes
+#: fewer than this share of its occurrences is a stray: an instance keeps such an
+#: event only where the profile places it.
+STRAY_MODAL = 0.5
+#: Unclaimed events looked at before an instance's first and after its last event.
+EXTEND = 4
+#: Routines with fewer backbone steps are left as found.
+MIN_BACKBONE = 2
+#: A token that opens at least this share of a routine's instances may open an
+#: instance whose window started a few events late.
+OPENER_SHARE = 0.5
+#: Rounds of refitting (the profile is measured again after each).
+PASSES = 2
+#: Occurrences of one token beyond this count share a key (as in discovery).
+MAX_REPEAT = 16
+
+
+def fit_instances(
+    routines: list[list[np.ndarray]],
+    tokens: np.ndarray,
+    hard: np.ndarray,
+) -> list[list[np.ndarray]]:
+    """Refit every instance to its routine's profile (see the module docstring).
+
+    Parameters
+    ----------
+    routines : list of list of numpy.ndarray of int64
+        Positions (recording order) of each instance of each routine.
+    tokens : numpy.ndarray of int64, shape (n_positions,)
+        Token at each position.
+    hard : numpy.ndarray of bool, shape (n_positions,)
+        True where no instance may continue across the gap before the position.
+
+    Returns
+    -------
+    list of list of numpy.ndarray of int64
+        Same routines and instances, positions sorted; an instance that would
+        keep fewer than two events is left as it was.
+    """
+    owner = np.full(tokens.shape[0], -1, dtype=np.int64)
+    fitted = [[np.sort(p) for p in instances] for instances in routines]
+    labels, next_label = [], 0
+    for group in fitted:
+        labels.append(list(range(next_label, next_label + len(group))))
+        next_label += len(group)
+    for r, instances in enumerate(fitted):
+        for k, positions in enumerate(instances):
+            owner[positions] = labels[r][k]
+    for r, instances in enumerate(fitted):
+        for _ in range(PASSES):
+            reaches = [
+                _reach(positions, hard, owner, labels[r][k])
+                for k, positions in enumerate(instances)
+            ]
+            profile = _profile(instances, reaches, tokens)
+            if profile is None:
+                break
+            changed = False
+            for k, positions in enumerate(instances):
+                reach = _reach(positions, hard, owner, labels[r][k])
+                new = _fit_one(positions, reach, profile, tokens, hard, owner)
+                if new.shape[0] < 2 or np.array_equal(new, positions):
+                    continue
+                owner[positions] = -1
+                owner[new] = labels[r][k]
+                instances[k] = new
+                changed = True
+            if not changed:
+                break
+    return fitted
+
+
+def _keys(tokens: np.ndarray) -> np.ndarray:
+    """Token * MAX_REPEAT + its occurrence number so far (one instance)."""
+    order = np.argsort(tokens, kind="stable")
+    sorted_tokens = tokens[order]
+    new = np.r_[True, sorted_tokens[1:] != sorted_tokens[:-1]]
+    start = np.maximum.accumulate(np.where(new, np.arange(order.shape[0]), 0))
+    occurrence = np.empty(tokens.shape[0], dtype=np.int64)
+    occurrence[order] = np.arange(order.shape[0]) - start
+    return tokens * MAX_REPEAT + np.minimum(occurrence, MAX_REPEAT - 1)
+
+
+def _previous_backbone(keys: np.ndarray, backbone: np.ndarray) -> np.ndarray:
+    """Key of the last backbone event strictly before each event (-1 if none)."""
+    is_backbone = np.isin(keys, backbone)
+    index = np.where(is_backbone, np.arange(keys.shape[0]), -1)
+    latest = np.maximum.accumulate(index) if index.size else index
+    before = np.r_[-1, latest[:-1]]
+    return np.where(before >= 0, keys[np.maximum(before, 0)], -1)
+
+
+class _Profile:
+    __slots__ = ("backbone", "placed", "trailing", "openers", "strays")
+
+    def __init__(
+        self,
+        backbone: np.ndarray,
+        placed: set[tuple[int, int]],
+        trailing: set[tuple[int, int]],
+        openers: set[int],
+        strays: set[int],
+    ) -> None:
+        self.backbone = backbone
+        self.placed = placed
+        self.trailing = trailing
+        self.openers = openers
+        self.strays = strays
+
+
+def _profile(
+    instances: list[np.ndarray], reaches: list[np.ndarray], tokens: np.ndarray
+) -> _Profile | None:
+    # Counted over each instance's reach, not its events: a step discovery left
+    # out of most windows (the switch back to the sheet that ends a row) is
+    # still there run after run, while strays land anywhere.
+    n = len(instances)
+    per_instance = [_keys(tokens[p]) for p in reaches]
+    present: dict[int, int] = {}
+    for keys in per_instance:
+        for key in np.unique(keys).tolist():
+            present[key] = present.get(key, 0) + 1
+    backbone = np.array(
+        sorted(k for k, c in present.items() if c >= BACKBONE_SHARE * n),
+        dtype=np.int64,
+    )
+    if backbone.shape[0] < MIN_BACKBONE:
+        return None
+    pairs = _pair_counts(per_instance, backbone)
+    # Strays are judged on tokens off the backbone only.
+    steps = set(backbone.tolist())
+    off = {pair: c for pair, c in pairs.items() if pair[0] not in steps}
+    needed = max(PLACED_SHARE * n, MIN_PLACED)
+    placed = {pair for pair, c in pairs.items() if c >= needed}
+    # A rare variant (a login some runs need) is rare but always in one place;
+    # judged on the instances' own events between backbone steps, as after the
+    # last one anything goes.
+    own = _pair_counts([_keys(tokens[p]) for p in instances], backbone, True)
+    total: dict[int, int] = {}
+    for (key, _), c in own.items():
+        total[key] = total.get(key, 0) + c
+    rare_needed = max(RARE_SHARE * n, MIN_PLACED)
+    placed |= {
+        (key, before)
+        for (key, before), c in own.items()
+        if c >= rare_needed and c >= CONCENTRATED * total[key]
+    }
+    first = np.unique([int(tokens[p[0]]) for p in instances], return_counts=True)
+    openers = {int(t) for t, c in zip(*first, strict=True) if c >= OPENER_SHARE * n}
+    # Past an instance's last event the next activity begins, which may well be
+    # the same one after this routine: only a step most runs end with is taken.
+    trailing = {pair for pair, c in pairs.items() if c >= TRAIL_SHARE * n}
+    return _Profile(backbone, placed, trailing, openers, _strays(off))
+
+
+def _strays(pairs: dict[tuple[int, int], int]) -> set[int]:
+    """Tokens outside the backbone that no backbone step precedes most of the time."""
+    after: dict[int, dict[int, int]] = {}
+    for (key, before), c in pairs.items():
+        slots = after.setdefault(key // MAX_REPEAT, {})
+        slots[before] = slots.get(before, 0) + c
+    return {
+        token
+        for token, slots in after.items()
+        if max(slots.values()) < STRAY_MODAL * sum(slots.values())
+    }
+
+
+def _pair_counts(
+    per_instance: list[np.ndarray], backbone: np.ndarray, interior: bool = False
+) -> dict[tuple[int, int], int]:
+    """In how many instances each (key, backbone key before it) pair occurs.
+
+    With `interior`, only events with a backbone event after them count.
+    """
+    pairs: dict[tuple[int, int], int] = {}
+    for keys in per_instance:
+        before = _previous_backbone(keys, backbone)
+        if interior:
+            last = np.flatnonzero(np.isin(keys, backbone))
+            end = int(last[-1]) if last.size else 0
+            keys, before = keys[:end], before[:end]
+        for pair in set(zip(keys.tolist(), before.tolist(), strict=True)):
+            pairs[pair] = pairs.get(pair, 0) + 1
+    return pairs
+
+
+def _reach(
+    positions: np.ndarray, hard: np.ndarray, owner: np.ndarray, label: int
+) -> np.ndarray:
+    """The instance's events, unclaimed events among them and up to EXTEND after."""
+    first, last = int(positions[0]), int(positions[-1])
+    n = hard.shape[0]
+    hi = last
+    while hi + 1 < n and hi - last < EXTEND and not hard[hi + 1] and owner[hi + 1] < 0:
+        hi += 1
+    reach = np.arange(first, hi + 1)
+    return reach[(owner[reach] < 0) | (owner[reach] == label)]
+
+
+def _fit_one(
+    positions: np.ndarray,
+    reach: np.ndarray,
+    profile: _Profile,
+    tokens: np.ndarray,
+    hard: np.ndarray,
+    owner: np.ndarray,
+) -> np.ndarray:
+    first = int(positions[0])
+    keys = _keys(tokens[reach])
+    before = _previous_backbone(keys, profile.backbone)
+    keep = np.isin(keys, profile.backbone)
+    last = int(positions[-1])
+    member = np.isin(reach, positions)
+    for i in np.flatnonzero(~keep):
+        allowed = profile.trailing if reach[i] > last else profile.placed
+        keep[i] = (int(keys[i]), int(before[i])) in allowed or (
+            # what discovery took stays unless its token lands anywhere
+            member[i] and int(keys[i]) // MAX_REPEAT not in profile.strays
+        )
+    kept = reach[keep]
+    if kept.shape[0] == 0 or int(tokens[kept[0]]) in profile.openers:
+        return kept
+    # The run's usual first step, just before it and left unclaimed (noise came
+    # first and the window started after it), opens it.
+    p = first
+    while p > 0 and first - p < EXTEND and not hard[p] and owner[p - 1] < 0:
+        p -= 1
+        if int(tokens[p]) in profile.openers:
+            return np.r_[p, kept]
+    return kept

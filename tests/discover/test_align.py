@@ -1,0 +1,64 @@
+"""Fitting found instances to their routine: strays out, left-out steps back in."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from discover.align import fit_instances
+
+STEPS = [10, 11, 12, 13, 14]
+STRAY = 99
+
+
+def recording(runs: list[list[int]]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Tokens of runs recorded back to back, and each run's positions."""
+    tokens, instances, start = [], [], 0
+    for run in runs:
+        tokens += run
+        instances.append(np.arange(start, start + len(run)))
+        start += len(run)
+    return np.asarray(tokens, dtype=np.int64), instances
+
+
+def no_cuts(tokens: np.ndarray) -> np.ndarray:
+    hard = np.zeros(tokens.shape[0], dtype=bool)
+    hard[0] = True
+    return hard
+
+
+def test_fit_instances_drops_a_stray_that_lands_after_any_step():
+    runs = [list(STEPS) for _ in range(20)]
+    for k in range(10):  # a stray in half the runs, after any of the first 4 steps
+        runs[2 * k].insert(1 + k % 4, STRAY)
+    tokens, instances = recording(runs)
+    (fitted,) = fit_instances([instances], tokens, no_cuts(tokens))
+    assert [tokens[p].tolist() for p in fitted] == [STEPS] * 20
+
+
+def test_fit_instances_takes_back_a_step_left_unclaimed_inside_a_run():
+    tokens, instances = recording([list(STEPS) for _ in range(10)])
+    # discovery left step 12 out of three runs; nothing else claims it
+    instances = [p[tokens[p] != 12] if k < 3 else p for k, p in enumerate(instances)]
+    (fitted,) = fit_instances([instances], tokens, no_cuts(tokens))
+    assert [tokens[p].tolist() for p in fitted] == [STEPS] * 10
+
+
+def test_fit_instances_never_takes_another_instances_events():
+    runs = [list(STEPS) for _ in range(6)] + [[50, 51, 52]] * 2
+    runs[2] = [10, 11, 50, 51, 52, 12, 13, 14]  # another routine's run inside
+    tokens, instances = recording(runs)
+    inner = instances[2][2:5]
+    instances[2] = instances[2][[0, 1, 5, 6, 7]]
+    others = [inner, *instances[6:]]
+    fitted, other = fit_instances([instances[:6], others], tokens, no_cuts(tokens))
+    assert [tokens[p].tolist() for p in fitted] == [STEPS] * 6
+    assert [p.tolist() for p in other] == [p.tolist() for p in others]
+
+
+def test_fit_instances_keeps_a_rare_variant_always_in_one_place():
+    runs = [list(STEPS) for _ in range(40)]
+    for k in (3, 17, 30):  # a login block a few runs need, always after step 10
+        runs[k][1:1] = [20, 21]
+    tokens, instances = recording(runs)
+    (fitted,) = fit_instances([instances], tokens, no_cuts(tokens))
+    assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]
