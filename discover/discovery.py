@@ -55,7 +55,7 @@ from discover.align import fit_instances
 from discover.cluster import merge_groups
 from discover.routines import make_routine
 from discover.segment import Boundaries, find_boundaries
-from discover.tokens import TokenStreams
+from discover.tokens import TokenStreams, target_key
 from models import Routine
 
 #: Share of a template's steps a cycle must hold to count as an execution.
@@ -104,6 +104,10 @@ START_TOLERANCE = 1.0
 #: with one (the switch into the first app is a transition, not a step), and a
 #: template needs two distinct steps that are not one.
 CONTEXT_ACTIONS: frozenset[str] = frozenset({"focus", "app_switch", "scroll", "idle"})
+#: Typing and keys work on the field they go to: a routine works on two targets
+#: in `WORK_SHARE` of its runs (see `_does_work`).
+ENTRY_ACTIONS: frozenset[str] = frozenset({"type", "key"})
+WORK_SHARE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,12 +204,46 @@ def discover_routines(
     kept = [
         instances for instances in merged.values() if len(instances) >= min_instances
     ]
+    if kept:
+        targets = work_targets(events)[bounds.rows]
+        kept = [g for g in kept if _does_work(g, targets, context)]
     routines = []
     for instances in fit_instances(kept, tokens, bounds.hard):
         rows = [np.sort(bounds.rows[positions]) for positions in instances]
         routines.append(make_routine(events, streams, rows))
     routines.sort(key=lambda r: (-r.n_instances, r.routine_id))
     return routines
+
+
+def work_targets(events: pd.DataFrame) -> np.ndarray:
+    """Code of what each event works on: its token, typing and keys folded.
+
+    Typing into a field and pressing a key in it work on one target, the field.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n_events,)
+    """
+    action = events["action"].astype(str)
+    action = action.where(~action.isin(list(ENTRY_ACTIONS)), "entry")
+    names = events["app"].astype(str) + "|" + action + "|" + target_key(events)
+    _, codes = np.unique(names.to_numpy(dtype=str), return_inverse=True)
+    return codes.reshape(-1).astype(np.int64)
+
+
+def _does_work(
+    instances: list[np.ndarray], targets: np.ndarray, passive: np.ndarray
+) -> bool:
+    """Whether most runs work on two targets beyond switching windows.
+
+    Answering a chat repeats too (type a reply, press Enter), but text typed
+    into one box is no routine: a routine acts on at least two targets.
+    """
+    seen: dict[int, int] = {}
+    for positions in instances:
+        for target in np.unique(targets[positions[~passive[positions]]]).tolist():
+            seen[target] = seen.get(target, 0) + 1
+    return sum(c >= WORK_SHARE * len(instances) for c in seen.values()) >= 2
 
 
 def backoff_tokens(

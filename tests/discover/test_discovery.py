@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from discover.discovery import backoff_tokens, discover_routines
+from discover.discovery import (
+    _does_work,
+    backoff_tokens,
+    discover_routines,
+    work_targets,
+)
 from discover.evaluate import evaluate
 from discover.privacy import hash_value
 from discover.simulate import SimulationConfig, simulate
@@ -285,3 +290,21 @@ def test_discover_routines_leaves_out_a_stray_chain_seen_in_most_runs():
         sorted(int(e.split(":")[1]) for e in i.event_ids) for i in routines[0].instances
     ]
     assert found == truth
+
+
+def test_does_work_needs_two_targets_beyond_typing_into_one_box():
+    events = make_events(
+        [
+            ("Teams", "type", "reply box"),
+            ("Teams", "key", "reply box"),
+            ("Teams", "app_switch", "chat"),
+            ("CRM", "type", "name"),
+            ("CRM", "type", "email"),
+        ]
+    )
+    targets = work_targets(events)
+    assert targets[0] == targets[1] != targets[3] != targets[4]
+    passive = np.array([False, False, True, False, False])
+    runs = [np.array([0, 1, 2])] * 3
+    assert not _does_work(runs, targets, passive)  # a chat reply, sent
+    assert _does_work([np.array([3, 4])] * 3, targets, passive)  # a form
