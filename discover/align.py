@@ -3,23 +3,27 @@
 Discovery decides membership window by window, from the windows of one round;
 a routine merged from several rounds, or a window crowded with noise, keeps some
 strays (a scroll, a click on an empty area, a chat) and misses some steps (an
-optional step, the first step when noise came before it). Once every routine
-has all its instances, each routine's *profile* says where its steps go:
+optional step, the first step when noise came before it, the first half of a
+run whose first steps came in a rarer variant). Once every routine has all its
+instances:
 
-- its **backbone** is the step keys (token and occurrence number, as in
-  `discover.discovery`) present in at least `BACKBONE_SHARE` of its instances;
-- every other step is *placed* by the backbone step before it: an optional step
-  (a tax code, a second page) follows the same backbone step run after run, a
-  stray lands after any.
+1. A run found in part takes the routine's common steps it lacks from the
+   unclaimed events just before or after it (`_complete`).
+2. Each routine's *profile* says where its steps go: its **backbone** is the
+   step keys (token and occurrence number, as in `discover.discovery`) present
+   in at least `BACKBONE_SHARE` of its instances; every other step is *placed*
+   by the backbone step before it: an optional step (a tax code, a second page)
+   follows the same backbone step run after run, a stray lands after any.
+3. An event in an instance's reach (its own events, unclaimed events between
+   them and up to `EXTEND` unclaimed events after it, never across a hard cut)
+   belongs to the instance when its key is in the backbone, or when its key
+   after its backbone step is seen in at least `PLACED_SHARE` of the instances
+   (and `MIN_PLACED` times). An instance that does not open with one of the
+   routine's usual first steps takes the nearest such step among the `EXTEND`
+   unclaimed events before it.
 
-An event in an instance's reach (its own events, unclaimed events between them
-and up to `EXTEND` unclaimed events after it, never across a hard cut) belongs
-to the instance when its key is in the backbone, or when its key after its
-backbone step is seen in at least `PLACED_SHARE` of the instances (and
-`MIN_PLACED` times). An instance that does not open with one of the routine's
-usual first steps takes the nearest such step among the `EXTEND` unclaimed
-events before it. Events of other instances are never taken: that is how an
-instance interleaved with another keeps to its own events.
+Events of other instances are never taken: that is how an instance interleaved
+with another keeps to its own events.
 """
 
 from __future__ import annotations
@@ -52,6 +56,13 @@ MIN_BACKBONE = 2
 #: A token that opens at least this share of a routine's instances may open an
 #: instance whose window started a few events late.
 OPENER_SHARE = 0.5
+#: A step in this share of a routine's runs is common: a run found in part
+#: takes the common steps it lacks (see `_complete`), searching at most
+#: `REACH_FACTOR` times a whole run's span; a run holding `WHOLE_SHARE` of the
+#: common steps is whole.
+COMMON_SHARE = 0.5
+REACH_FACTOR = 1.5
+WHOLE_SHARE = 0.9
 #: Rounds of refitting (the profile is measured again after each).
 PASSES = 2
 #: Occurrences of one token beyond this count share a key (as in discovery).
@@ -90,6 +101,7 @@ def fit_instances(
         for k, positions in enumerate(instances):
             owner[positions] = labels[r][k]
     for r, instances in enumerate(fitted):
+        _complete(instances, labels[r], tokens, hard, owner)
         for _ in range(PASSES):
             reaches = [
                 _reach(positions, hard, owner, labels[r][k])
@@ -111,6 +123,97 @@ def fit_instances(
             if not changed:
                 break
     return fitted
+
+
+def _complete(
+    instances: list[np.ndarray],
+    labels: list[int],
+    tokens: np.ndarray,
+    hard: np.ndarray,
+    owner: np.ndarray,
+) -> None:
+    """Give runs found in part the common steps they lack, from either side.
+
+    A common step is in `COMMON_SHARE` of the runs; its place is its mean rank
+    among them in the runs that hold nearly all of them. A run missing the
+    steps that come before its first common step takes, scanning back from it,
+    the nearest unclaimed event of each (last first); likewise after its last.
+    It takes them only if it finds at least half, within `REACH_FACTOR` times
+    a whole run's span and never across a hard cut.
+    """
+    n = len(instances)
+    per_instance = [_keys(tokens[p]) for p in instances]
+    present: dict[int, int] = {}
+    for keys in per_instance:
+        for key in np.unique(keys).tolist():
+            present[key] = present.get(key, 0) + 1
+    common = np.array(
+        sorted(k for k, c in present.items() if c >= COMMON_SHARE * n), dtype=np.int64
+    )
+    if common.shape[0] < MIN_BACKBONE:
+        return
+    rank_sum: dict[int, float] = {}
+    rank_n: dict[int, int] = {}
+    spans = []
+    for positions, keys in zip(instances, per_instance, strict=True):
+        mine = keys[np.isin(keys, common)]
+        if np.unique(mine).shape[0] < WHOLE_SHARE * common.shape[0]:
+            continue
+        spans.append(int(positions[-1] - positions[0] + 1))
+        for i, key in enumerate(mine.tolist()):
+            rank_sum[key] = rank_sum.get(key, 0.0) + i / max(mine.shape[0] - 1, 1)
+            rank_n[key] = rank_n.get(key, 0) + 1
+    if not spans:
+        return
+    rank = {key: rank_sum[key] / rank_n[key] for key in rank_sum}
+    width = int(np.ceil(REACH_FACTOR * np.median(spans)))
+    for k, (positions, keys) in enumerate(zip(instances, per_instance, strict=True)):
+        mine = [key for key in np.unique(keys).tolist() if key in rank]
+        if not mine:
+            continue
+        lowest = min(rank[key] for key in mine)
+        highest = max(rank[key] for key in mine)
+        lacking = [key for key in rank if key not in set(mine)]
+        before = sorted((key for key in lacking if rank[key] < lowest), key=rank.get)
+        after = sorted((key for key in lacking if rank[key] > highest), key=rank.get)
+        found = _scan(before[::-1], int(positions[0]), -1, width, tokens, hard, owner)
+        found += _scan(after, int(positions[-1]), 1, width, tokens, hard, owner)
+        if not found:
+            continue
+        new = np.sort(np.r_[positions, np.asarray(found, dtype=np.int64)])
+        owner[new] = labels[k]
+        instances[k] = new
+
+
+def _scan(
+    wanted: list[int],
+    start: int,
+    step: int,
+    width: int,
+    tokens: np.ndarray,
+    hard: np.ndarray,
+    owner: np.ndarray,
+) -> list[int]:
+    """Unclaimed events with the wanted keys' tokens, in order, from `start` on."""
+    if not wanted:
+        return []
+    found: list[int] = []
+    p, n = start, tokens.shape[0]
+    for key in wanted:
+        token = key // MAX_REPEAT
+        q = p
+        while True:
+            nxt = q + step
+            if nxt < 0 or nxt >= n or abs(nxt - start) > width:
+                break
+            if hard[max(q, nxt)]:  # a hard cut lies between q and nxt
+                break
+            q = nxt
+            if owner[q] < 0 and tokens[q] == token and q not in found:
+                found.append(q)
+                p = q
+                break
+    return found if 2 * len(found) >= len(wanted) else []
 
 
 def _keys(tokens: np.ndarray) -> np.ndarray:

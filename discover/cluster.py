@@ -18,6 +18,9 @@ from sklearn.cluster import AgglomerativeClustering
 #: Groups whose mean bags are closer than this (weighted Jaccard distance, average
 #: linkage) are one routine.
 MERGE_DISTANCE = 0.35
+#: A group whose mean bag lies at least this much inside a larger group's is a
+#: part of it (see `nest_groups`).
+NEST_SHARE = 0.85
 
 
 def bag_distances(bags: np.ndarray) -> np.ndarray:
@@ -116,3 +119,59 @@ def merge_groups(
     for label in raw:
         renumber.setdefault(int(label), len(renumber))
     return np.array([renumber[int(label)] for label in raw], dtype=np.int64)
+
+
+def nest_groups(
+    groups: Sequence[Sequence[np.ndarray]], share: float = NEST_SHARE
+) -> np.ndarray:
+    """Point each group at the larger group it is a part of (itself if none).
+
+    When a routine's first steps come in variants, a round can find only the
+    runs' common second half: a group whose mean bag lies almost wholly inside
+    the mean bag of a group with more runs of more steps. Such a part joins
+    that group, and `discover.align.fit_instances` completes its runs.
+
+    Parameters
+    ----------
+    groups : sequence of sequences of numpy.ndarray of int
+        Token codes of each instance, grouped.
+    share : float, default=NEST_SHARE
+        Least share of a part's mean bag found in the whole's.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n_groups,)
+        Index of the group each group joins.
+
+    Examples
+    --------
+    >>> whole = [np.array([1, 2, 3, 4, 5])] * 4
+    >>> part = [np.array([4, 5])] * 2
+    >>> other = [np.array([7, 8])] * 3
+    >>> nest_groups([whole, part, other]).tolist()
+    [0, 0, 2]
+    """
+    n = len(groups)
+    target = np.arange(n, dtype=np.int64)
+    if n < 2:
+        return target
+    bags = mean_bags(groups)
+    sizes = bags.sum(axis=1)
+    runs = np.array([len(group) for group in groups])
+    inside = np.minimum(bags[:, None, :], bags[None, :, :]).sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contained = np.where(sizes[:, None] > 0, inside / sizes[:, None], 0.0)
+    for i in range(n):
+        fits = (contained[i] >= share) & (sizes > sizes[i]) & (runs >= runs[i])
+        fits[i] = False
+        if fits.any():
+            candidates = np.flatnonzero(fits)
+            target[i] = candidates[
+                np.lexsort((-runs[candidates], -contained[i, candidates]))[0]
+            ]
+    for i in range(n):  # follow chains to the outermost whole
+        seen = {i}
+        while target[target[i]] != target[i] and target[target[i]] not in seen:
+            seen.add(int(target[i]))
+            target[i] = target[target[i]]
+    return target

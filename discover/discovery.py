@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from discover.align import fit_instances
-from discover.cluster import merge_groups
+from discover.cluster import merge_groups, nest_groups
 from discover.routines import make_routine
 from discover.segment import Boundaries, find_boundaries
 from discover.tokens import TokenStreams, target_key
@@ -201,12 +201,17 @@ def discover_routines(
     merged: dict[int, list[np.ndarray]] = {}
     for label, group in zip(labels, groups, strict=True):
         merged.setdefault(int(label), []).extend(group)
-    kept = [
-        instances for instances in merged.values() if len(instances) >= min_instances
-    ]
-    if kept:
+    wholes = list(merged.values())
+    if wholes:
         targets = work_targets(events)[bounds.rows]
-        kept = [g for g in kept if _does_work(g, targets, context)]
+        wholes = [g for g in wholes if _does_work(g, targets, context)]
+    # A routine's second half found on its own joins the routine; fitting
+    # completes its runs.
+    nested: dict[int, list[np.ndarray]] = {}
+    into = nest_groups([[tokens[p] for p in whole] for whole in wholes])
+    for target, whole in zip(into, wholes, strict=True):
+        nested.setdefault(int(target), []).extend(whole)
+    kept = [group for group in nested.values() if len(group) >= min_instances]
     routines = []
     for instances in fit_instances(kept, tokens, bounds.hard):
         rows = [np.sort(bounds.rows[positions]) for positions in instances]

@@ -62,3 +62,21 @@ def test_fit_instances_keeps_a_rare_variant_always_in_one_place():
     tokens, instances = recording(runs)
     (fitted,) = fit_instances([instances], tokens, no_cuts(tokens))
     assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]
+
+
+def test_fit_instances_completes_runs_found_only_in_their_second_half():
+    tokens, instances = recording([list(STEPS) for _ in range(10)])
+    # a round found only steps 13 and 14 of three runs: their first steps are
+    # unclaimed, before them
+    instances = [p[3:] if k in (2, 5, 8) else p for k, p in enumerate(instances)]
+    (fitted,) = fit_instances([instances], tokens, no_cuts(tokens))
+    assert [tokens[p].tolist() for p in fitted] == [STEPS] * 10
+
+
+def test_fit_instances_completes_nothing_across_a_hard_cut():
+    tokens, instances = recording([list(STEPS) for _ in range(10)])
+    instances = [p[3:] if k == 5 else p for k, p in enumerate(instances)]
+    hard = no_cuts(tokens)
+    hard[instances[5][0]] = True  # the recording broke off before step 13
+    (fitted,) = fit_instances([instances], tokens, hard)
+    assert tokens[fitted[5]].tolist() == [13, 14]
