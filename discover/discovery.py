@@ -78,6 +78,9 @@ STALE_SHARE = 0.1
 #: most `STITCH_GAP` events after another instance ends (see `_stitch_tails`).
 STITCH_SHARE = 0.8
 STITCH_GAP = 3
+#: Between whole routines, halves may lie this far apart with only strays
+#: between them.
+ROUTINE_STITCH_GAP = 8
 #: An instance window reaches at most this many times the typical span of the
 #: routine's core steps (plus two events).
 SPAN_FACTOR = 2.0
@@ -195,7 +198,8 @@ def discover_routines(
     )
     groups = _drop_remnants(groups, reach)
     groups = _drop_nested(groups)
-    groups = _stitch_tails(groups, bounds.hard, stream_of_positions(bounds))
+    stream_of = stream_of_positions(bounds)
+    groups = _stitch_tails(groups, bounds.hard, stream_of)
     bags = [[tokens[positions] for positions in group] for group in groups]
     labels = merge_groups(bags)
     merged: dict[int, list[np.ndarray]] = {}
@@ -211,7 +215,12 @@ def discover_routines(
     into = nest_groups([[tokens[p] for p in whole] for whole in wholes])
     for target, whole in zip(into, wholes, strict=True):
         nested.setdefault(int(target), []).extend(whole)
-    kept = [group for group in nested.values() if len(group) >= min_instances]
+    # Halves found in different rounds and merged with other halves: stitch
+    # again, routine to routine.
+    joined = _stitch_tails(
+        list(nested.values()), bounds.hard, stream_of, ROUTINE_STITCH_GAP
+    )
+    kept = [group for group in joined if len(group) >= min_instances]
     routines = []
     for instances in fit_instances(kept, tokens, bounds.hard):
         rows = [np.sort(bounds.rows[positions]) for positions in instances]
@@ -408,40 +417,52 @@ def stream_of_positions(bounds: Boundaries) -> np.ndarray:
 
 
 def _stitch_tails(
-    groups: list[list[np.ndarray]], hard: np.ndarray, stream_of: np.ndarray
+    groups: list[list[np.ndarray]],
+    hard: np.ndarray,
+    stream_of: np.ndarray,
+    gap: int = STITCH_GAP,
 ) -> list[list[np.ndarray]]:
     """Join a group that is the second half of another routine to its first half.
 
     When a routine's first steps come in variants and its last steps do not, the
     common tail can win a round on its own. A group whose instances nearly all
-    start within `STITCH_GAP` events after another group's instance ends, with no
-    hard cut between, is such a tail: each instance joins the one before it.
+    start within `gap` events after another group's instance ends, with no hard
+    cut and no other instance's event between, is such a tail: each instance
+    joins the one before it.
     """
     n_groups = len(groups)
     if n_groups < 2:
         return groups
     owner = [(g, k) for g in range(n_groups) for k in range(len(groups[g]))]
     starts = np.array([groups[g][k].min() for g, k in owner])
-    ends = np.array([groups[g][k].max() for g, k in owner])
-    by_end = np.argsort(ends, kind="stable")
-    cut_count = np.cumsum(hard)
+    holder = np.full(hard.shape[0], -1, dtype=np.int64)
+    for i, (g, k) in enumerate(owner):
+        holder[groups[g][k]] = i
     merged = [list(group) for group in groups]
     absorbed: set[tuple[int, int]] = set()
     for g in range(n_groups - 1, -1, -1):
         mine = [i for i, (h, _) in enumerate(owner) if h == g]
         links = {}
         for i in mine:
-            j = np.searchsorted(ends[by_end], starts[i], side="left") - 1
-            if j < 0:
+            # the instance holding the nearest claimed event before this one,
+            # with only strays between and no hard cut or new stream
+            q = int(starts[i]) - 1
+            while (
+                q >= 0
+                and holder[q] < 0
+                and starts[i] - q <= gap
+                and not hard[q + 1]
+                and stream_of[q] == stream_of[starts[i]]
+            ):
+                q -= 1
+            if q < 0 or holder[q] < 0 or hard[q + 1] or starts[i] - q > gap:
                 continue
-            p = int(by_end[j])
+            if stream_of[q] != stream_of[starts[i]]:
+                continue
+            p = int(holder[q])
             if owner[p][0] == g or owner[p] in absorbed:
                 continue
-            close = starts[i] - ends[p] <= STITCH_GAP
-            same = stream_of[starts[i]] == stream_of[ends[p]]
-            uncut = cut_count[starts[i]] == cut_count[ends[p]]
-            if close and same and uncut:
-                links[i] = p
+            links[i] = p
         if len(links) < STITCH_SHARE * len(mine):
             continue
         for i, p in links.items():
