@@ -97,18 +97,14 @@ def cell_column(cell: object) -> str:
 
 
 def target_key(events: pd.DataFrame) -> pd.Series:
-    """The normalised target part of each event's token (a Series of str)."""
-    label = events["target_label"]
-    for column in ("target_name", "target_automation_id", "target_id", "target_role"):
-        label = label.where(label.notna(), events[column])
-    keys = label.map(normalize_label)
-    cells = events["cell"].map(cell_column)
-    is_cell = events["cell"].notna()
-    sheet = events["sheet"].map(normalize_label)
-    keys = keys.where(~is_cell, sheet + "!" + cells)
-    is_nav = events["action"].astype(str) == "navigate"
-    keys = keys.where(~is_nav, events["url"].map(normalize_url))
-    return keys.fillna("").astype(str)
+    """The normalised target part of each event's token (a Series of str).
+
+    Normalised once per distinct text, so object and categorical (compact)
+    tables both cost a few int arrays, whatever their number of rows.
+    """
+    codes, keys = _distinct_keys(events)
+    texts = np.array(keys, dtype=object)[codes]
+    return pd.Series(texts, index=events.index, name="target_label").astype(str)
 
 
 def event_tokens(events: pd.DataFrame, granularity: str = "target") -> pd.Series:
@@ -155,7 +151,7 @@ def encode_tokens(events: pd.DataFrame, granularity: str = "target") -> TokenStr
     if len(events) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return TokenStreams((), codes, codes, np.zeros(1, np.int64), empty)
-    ts = events["ts"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    ts = events["ts"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     day = ts // (86_400 * 10**9)
     user = text_order(events["user"])
     source = text_order(events["source"])
@@ -184,11 +180,12 @@ def _token_codes(
         parts.insert(0, _distinct(events["app"], lambda t: "" if t is None else t))
     if granularity == "target":
         parts.append(_distinct_keys(events))
-    n_rows = len(events)
-    combined = np.zeros(n_rows, dtype=np.int64)
+    combined = np.zeros(len(events), dtype=np.int64)
     for codes, uniques in parts:
-        combined = combined * max(len(uniques), 1) + codes
-    distinct, inverse = np.unique(combined, return_inverse=True)
+        combined *= max(len(uniques), 1)
+        combined += codes
+    inverse, distinct = pd.factorize(combined)
+    del combined
     tokens = []
     for value in distinct.tolist():  # one string per distinct token, not per row
         pieces = []
@@ -197,26 +194,26 @@ def _token_codes(
             pieces.append(uniques[code])
         tokens.append("|".join(reversed(pieces)))
     vocabulary, merged = np.unique(np.array(tokens, dtype=str), return_inverse=True)
-    codes = merged.reshape(-1)[inverse.reshape(-1)].astype(np.int32)
+    codes = merged.reshape(-1).astype(np.int32)[inverse]
     return tuple(str(v) for v in vocabulary), codes
 
 
 def _distinct(
     values: pd.Series, change: Callable[[str | None], str]
 ) -> tuple[np.ndarray, list[str]]:
-    """(int64 code per row, distinct results) of `change` of each row's text,
+    """(int32 code per row, distinct results) of `change` of each row's text,
     called once per distinct text; missing texts give ``change(None)``."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         array = values.array
         categories = [str(c) for c in array.categories]
-        codes = np.asarray(array.codes, dtype=np.int64)
+        codes = np.asarray(array.codes)
     else:
         codes, uniques = pd.factorize(values.to_numpy(dtype=object))
         categories = [str(u) for u in uniques]
     results = [change(text) for text in categories] + [change(None)]
-    codes = np.where(codes < 0, len(categories), codes)  # missing -> change(None)
     merged, uniques = pd.factorize(np.array(results, dtype=object))
-    return merged[codes].astype(np.int64), [str(u) for u in uniques]
+    # code -1 (missing) takes the last result, change(None)
+    return merged.astype(np.int32)[codes], [str(u) for u in uniques]
 
 
 def _present(values: pd.Series) -> np.ndarray:
@@ -224,9 +221,19 @@ def _present(values: pd.Series) -> np.ndarray:
 
 
 def _distinct_keys(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """``target_key`` as (code per row, distinct keys), per distinct text."""
-    n_rows = len(events)
-    keys = np.full(n_rows, "", dtype=object)
+    """``target_key`` as (int32 code per row, distinct keys), per distinct text.
+
+    Works on codes only: each column's distinct keys are numbered in one list,
+    so no row ever holds a string here.
+    """
+    numbers: dict[str, int] = {"": 0}
+
+    def number(keys: list[str]) -> np.ndarray:
+        return np.array(
+            [numbers.setdefault(key, len(numbers)) for key in keys], dtype=np.int32
+        )
+
+    keys = np.zeros(len(events), dtype=np.int32)
     # the first present of label, name, automation id, id, role: set in reverse
     for column in (
         "target_role",
@@ -237,23 +244,21 @@ def _distinct_keys(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     ):
         codes, uniques = _distinct(events[column], normalize_label)
         present = _present(events[column])
-        keys[present] = np.array(uniques, dtype=object)[codes[present]]
+        keys[present] = number(uniques)[codes[present]]
     is_cell = _present(events["cell"])
     if is_cell.any():
         sheets, sheet_names = _distinct(events["sheet"], normalize_label)
         cells, cell_names = _distinct(events["cell"], cell_column)
-        pair = sheets[is_cell] * max(len(cell_names), 1) + cells[is_cell]
-        distinct, inverse = np.unique(pair, return_inverse=True)
+        width = max(len(cell_names), 1)
+        pair = sheets[is_cell].astype(np.int64) * width + cells[is_cell]
+        inverse, distinct = pd.factorize(pair)
         texts = [
-            sheet_names[p // max(len(cell_names), 1)]
-            + "!"
-            + cell_names[p % max(len(cell_names), 1)]
+            sheet_names[p // width] + "!" + cell_names[p % width]
             for p in distinct.tolist()
         ]
-        keys[is_cell] = np.array(texts, dtype=object)[inverse.reshape(-1)]
+        keys[is_cell] = number(texts)[inverse]
     is_nav = (events["action"] == "navigate").to_numpy()
     if is_nav.any():
         urls, url_keys = _distinct(events["url"], normalize_url)
-        keys[is_nav] = np.array(url_keys, dtype=object)[urls[is_nav]]
-    codes, uniques = pd.factorize(keys)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+        keys[is_nav] = number(url_keys)[urls[is_nav]]
+    return keys, list(numbers)

@@ -270,7 +270,8 @@ def _remove_passwords(out: pd.DataFrame, counts: Counts) -> None:
     for column in ("value", "value_hash"):
         hit = secret_field & out[column].notna().to_numpy()
         counts["password", "password field", column] += int(hit.sum())
-        out.loc[hit, column] = None
+        if hit.any():  # else no write, and no copy of the column
+            out.loc[hit, column] = None
 
 
 def _hash_values(out: pd.DataFrame, secret: bytes, counts: Counts) -> None:
@@ -279,7 +280,8 @@ def _hash_values(out: pd.DataFrame, secret: bytes, counts: Counts) -> None:
         value: hash_value(str(value), secret)
         for value in pd.unique(out["value"][missing])
     }
-    out.loc[missing, "value_hash"] = out["value"][missing].map(hashes)
+    if missing.any():
+        out.loc[missing, "value_hash"] = out["value"][missing].map(hashes)
     counts["value", "hashed", "value"] += int(missing.sum())
 
 

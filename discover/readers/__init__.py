@@ -341,10 +341,11 @@ def _assemble(
     frames: list[pd.DataFrame] | None = None,
     compact: bool = False,
 ) -> ReadResult:
+    owned = frames is not None  # our own chunks, not the batches' frames
     if frames is None:
         frames = [frame for _, batch in batches for frame in batch.frames]
     if frames:
-        table = compact_frames(frames)
+        table = compact_frames(frames, consume=owned)
     else:
         table = empty_event_table()
     del frames

@@ -25,11 +25,16 @@ _CATEGORICAL = frozenset(c for c in STRING_COLUMNS if c not in OBJECT_COLUMNS) |
 }
 
 
-def compact_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def compact_frames(
+    frames: list[pd.DataFrame], *, consume: bool = False
+) -> pd.DataFrame:
     """Stack reader frames (same columns) into one frame with categorical texts.
 
     ``event_id`` stays ``object``; ``value``, ``value_hash`` and truth columns
-    stay ``object`` with one string object per distinct text.
+    stay ``object`` with one string object per distinct text; ``duration_s`` is
+    float64 and ``line`` int64. With `consume`, each column is deleted from the
+    frames once stacked, so the frames and the result are never held whole
+    together.
     """
     frames = [f for f in frames if len(f.columns)]
     if len(frames) == 1 and _is_compact(frames[0]):
@@ -38,6 +43,10 @@ def compact_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for column in columns:
         parts = [_part(f, column) for f in frames]
+        if consume:
+            for frame in frames:
+                if column in frame.columns:
+                    del frame[column]
         if column in _CATEGORICAL:
             if any(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
                 texts = stack_texts(parts)
@@ -52,9 +61,20 @@ def compact_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
             out[column] = _objects(
                 _shared(np.concatenate([_as_objects(p) for p in parts]))
             )
+        elif column in _NUMBERS:
+            numbers = [pd.to_numeric(p, errors="coerce") for p in parts]
+            stacked = pd.concat(numbers, ignore_index=True)
+            if column == "line":
+                stacked = stacked.fillna(0)
+            out[column] = stacked.astype(_NUMBERS[column])
         else:
             out[column] = pd.concat(parts, ignore_index=True)
+        del parts
     return pd.DataFrame(out, copy=False)
+
+
+#: Number columns and their dtype in the event table (``conform_event_table``).
+_NUMBERS = {"duration_s": np.float64, "line": np.int64}
 
 
 def stack_texts(parts: list[pd.Series]) -> pd.Categorical:
@@ -71,8 +91,8 @@ def stack_texts(parts: list[pd.Series]) -> pd.Categorical:
     codes, start = [], 0
     for categorical in categoricals:
         size = len(categorical.categories)
-        remap = np.append(merged[start : start + size], -1)  # code -1 stays -1
-        codes.append(remap[categorical.codes])
+        remap = np.append(merged[start : start + size], -1).astype(np.int32)
+        codes.append(remap[categorical.codes])  # code -1 takes the appended -1
         start += size
     return pd.Categorical.from_codes(
         np.concatenate(codes), categories=pd.Index(uniques, dtype=object)

@@ -11,8 +11,8 @@ import pytest
 from discover.privacy import PrivacyPolicy, apply_privacy
 from discover.readers import _batch, read_events
 from discover.readers._table import compact_frames
-from discover.tokens import encode_tokens
-from models.events import expand_texts, text_values
+from discover.tokens import encode_tokens, target_key
+from models.events import conform_event_table, expand_texts, text_values
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "readers"
@@ -61,6 +61,7 @@ def test_protection_and_tokens_are_the_same_on_a_compact_table():
     assert compact_tokens.vocabulary == tokens.vocabulary
     for name in ("codes", "values", "offsets", "rows"):
         assert np.array_equal(getattr(compact_tokens, name), getattr(tokens, name))
+    pd.testing.assert_series_equal(target_key(compact), target_key(plain))
     pd.testing.assert_frame_equal(expand_texts(compact), plain)
 
 
@@ -91,3 +92,25 @@ def test_compact_frames_stacks_object_and_categorical_frames():
     assert text_values(table["window"]).tolist() == ["A", None, "B"]
     assert table["value"].tolist() == ["x", "x", None]
     assert table["value"].iloc[0] is table["value"].iloc[1]  # one string, shared
+
+
+def test_target_key_takes_label_then_name_cells_and_urls_alike_compact_or_not():
+    rows = pd.DataFrame(
+        {
+            "event_id": ["f:1", "f:2", "f:3", "f:4", "f:5"],
+            "ts": ["2026-03-02T09:00:00Z"] * 5,
+            "user": ["u"] * 5,
+            "app": ["Excel", "Excel", "Chrome", "SAP", "SAP"],
+            "action": ["click", "edit_cell", "navigate", "click", "key"],
+            "target_label": [None, None, None, "Save 12", None],
+            "target_name": ["Row 7", None, None, "ignored", None],
+            "sheet": [None, "Q3 2026", None, None, None],
+            "cell": [None, "B17", None, None, None],
+            "url": [None, None, "https://a.test/c/4711?x=1", None, None],
+        }
+    )
+    plain = conform_event_table(rows)
+    expected = ["row #", "q# #!B", "a.test/c/#", "save #", ""]
+    assert target_key(plain).tolist() == expected
+    compact = conform_event_table(rows, compact=True)
+    assert target_key(compact).tolist() == expected
