@@ -63,6 +63,9 @@ OPENER_SHARE = 0.5
 COMMON_SHARE = 0.5
 REACH_FACTOR = 1.5
 WHOLE_SHARE = 0.9
+#: A token with a coarse form (see `fit_instances`) in fewer than this share of a
+#: routine's runs takes that form for the routine.
+FOLD_SHARE = 0.2
 #: Rounds of refitting (the profile is measured again after each).
 PASSES = 2
 #: Occurrences of one token beyond this count share a key (as in discovery).
@@ -73,6 +76,7 @@ def fit_instances(
     routines: list[list[np.ndarray]],
     tokens: np.ndarray,
     hard: np.ndarray,
+    coarse: np.ndarray | None = None,
 ) -> list[list[np.ndarray]]:
     """Refit every instance to its routine's profile (see the module docstring).
 
@@ -84,6 +88,11 @@ def fit_instances(
         Token at each position.
     hard : numpy.ndarray of bool, shape (n_positions,)
         True where no instance may continue across the gap before the position.
+    coarse : numpy.ndarray of int64, shape (n_positions,), optional
+        A coarser token where one may stand in (the app of a window switch):
+        a token in fewer than `FOLD_SHARE` of a routine's runs is replaced by
+        it, so that switching to the mail a run works on (its title names the
+        case) is one step of the routine.
 
     Returns
     -------
@@ -100,7 +109,11 @@ def fit_instances(
     for r, instances in enumerate(fitted):
         for k, positions in enumerate(instances):
             owner[positions] = labels[r][k]
+    everywhere = tokens
     for r, instances in enumerate(fitted):
+        tokens = everywhere
+        if coarse is not None:
+            tokens = _fold(instances, everywhere, coarse)
         _complete(instances, labels[r], tokens, hard, owner)
         for _ in range(PASSES):
             reaches = [
@@ -123,6 +136,20 @@ def fit_instances(
             if not changed:
                 break
     return fitted
+
+
+def _fold(
+    instances: list[np.ndarray], tokens: np.ndarray, coarse: np.ndarray
+) -> np.ndarray:
+    """Tokens with those rare in (or absent from) the routine's runs made coarse."""
+    seen: dict[int, int] = {}
+    for positions in instances:
+        own = positions[coarse[positions] != tokens[positions]]
+        for token in np.unique(tokens[own]).tolist():
+            seen[token] = seen.get(token, 0) + 1
+    usual = [t for t, c in seen.items() if c >= FOLD_SHARE * len(instances)]
+    foldable = (coarse != tokens) & ~np.isin(tokens, np.asarray(usual, dtype=np.int64))
+    return np.where(foldable, coarse, tokens)
 
 
 def _complete(

@@ -107,6 +107,8 @@ START_TOLERANCE = 1.0
 #: with one (the switch into the first app is a transition, not a step), and a
 #: template needs two distinct steps that are not one.
 CONTEXT_ACTIONS: frozenset[str] = frozenset({"focus", "app_switch", "scroll", "idle"})
+#: Actions that bring a window to the front; their target is its title.
+SWITCH_ACTIONS: frozenset[str] = frozenset({"focus", "app_switch"})
 #: Typing and keys work on the field they go to: a routine works on two targets
 #: in `WORK_SHARE` of its runs (see `_does_work`).
 ENTRY_ACTIONS: frozenset[str] = frozenset({"type", "key"})
@@ -222,7 +224,15 @@ def discover_routines(
     )
     kept = [group for group in joined if len(group) >= min_instances]
     routines = []
-    for instances in fit_instances(kept, tokens, bounds.hard):
+    # A window switch may stand for its app: its title can name the case.
+    action = events["action"].astype(str).to_numpy()[bounds.rows]
+    _, app = np.unique(events["app"].astype(str).to_numpy(), return_inverse=True)
+    coarse = np.where(
+        np.isin(action, list(SWITCH_ACTIONS)),
+        app.reshape(-1)[bounds.rows] + int(tokens.max(initial=0)) + 1,
+        tokens,
+    )
+    for instances in fit_instances(kept, tokens, bounds.hard, coarse):
         rows = [np.sort(bounds.rows[positions]) for positions in instances]
         routines.append(make_routine(events, streams, rows))
     routines.sort(key=lambda r: (-r.n_instances, r.routine_id))

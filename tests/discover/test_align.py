@@ -80,3 +80,13 @@ def test_fit_instances_completes_nothing_across_a_hard_cut():
     hard[instances[5][0]] = True  # the recording broke off before step 13
     (fitted,) = fit_instances([instances], tokens, hard)
     assert tokens[fitted[5]].tolist() == [13, 14]
+
+
+def test_fit_instances_takes_a_switch_whose_window_names_the_case():
+    # step 12 switches to the mail the run works on: a new title every run
+    runs = [[10, 11, 100 + k, 13, 14] for k in range(10)]
+    tokens, instances = recording(runs)
+    coarse = np.where(tokens >= 100, 50, tokens)
+    found = [p[tokens[p] < 100] for p in instances]  # discovery saw no step there
+    (fitted,) = fit_instances([found], tokens, no_cuts(tokens), coarse)
+    assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]
