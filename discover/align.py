@@ -66,6 +66,10 @@ WHOLE_SHARE = 0.9
 #: A token with a coarse form (see `fit_instances`) in fewer than this share of a
 #: routine's runs takes that form for the routine.
 FOLD_SHARE = 0.2
+#: A run no round found is recovered when it holds this share of the routine's
+#: common steps in their usual order, and the routine has `MIN_RECOVER` of them.
+RECOVER_SHARE = 0.8
+MIN_RECOVER = 3
 #: Rounds of refitting (the profile is measured again after each).
 PASSES = 2
 #: Occurrences of one token beyond this count share a key (as in discovery).
@@ -114,7 +118,14 @@ def fit_instances(
         tokens = everywhere
         if coarse is not None:
             tokens = _fold(instances, everywhere, coarse)
-        _complete(instances, labels[r], tokens, hard, owner)
+        order = _order(instances, tokens)
+        if order is not None:
+            _complete(instances, labels[r], order, tokens, hard, owner)
+            for positions in _recover(order, tokens, hard, owner):
+                owner[positions] = next_label
+                labels[r].append(next_label)
+                instances.append(positions)
+                next_label += 1
         for _ in range(PASSES):
             reaches = [
                 _reach(positions, hard, owner, labels[r][k])
@@ -152,21 +163,14 @@ def _fold(
     return np.where(foldable, coarse, tokens)
 
 
-def _complete(
-    instances: list[np.ndarray],
-    labels: list[int],
-    tokens: np.ndarray,
-    hard: np.ndarray,
-    owner: np.ndarray,
-) -> None:
-    """Give runs found in part the common steps they lack, from either side.
+def _order(
+    instances: list[np.ndarray], tokens: np.ndarray
+) -> tuple[dict[int, float], int] | None:
+    """Usual rank of each common step, and how far a whole run reaches.
 
-    A common step is in `COMMON_SHARE` of the runs; its place is its mean rank
-    among them in the runs that hold nearly all of them. A run missing the
-    steps that come before its first common step takes, scanning back from it,
-    the nearest unclaimed event of each (last first); likewise after its last.
-    It takes them only if it finds at least half, within `REACH_FACTOR` times
-    a whole run's span and never across a hard cut.
+    A common step is in `COMMON_SHARE` of the runs; its rank is its mean
+    relative place among them in the runs that hold `WHOLE_SHARE` of them; the
+    reach is `REACH_FACTOR` times such a run's median span.
     """
     n = len(instances)
     per_instance = [_keys(tokens[p]) for p in instances]
@@ -178,7 +182,7 @@ def _complete(
         sorted(k for k, c in present.items() if c >= COMMON_SHARE * n), dtype=np.int64
     )
     if common.shape[0] < MIN_BACKBONE:
-        return
+        return None
     rank_sum: dict[int, float] = {}
     rank_n: dict[int, int] = {}
     spans = []
@@ -191,10 +195,29 @@ def _complete(
             rank_sum[key] = rank_sum.get(key, 0.0) + i / max(mine.shape[0] - 1, 1)
             rank_n[key] = rank_n.get(key, 0) + 1
     if not spans:
-        return
+        return None
     rank = {key: rank_sum[key] / rank_n[key] for key in rank_sum}
-    width = int(np.ceil(REACH_FACTOR * np.median(spans)))
-    for k, (positions, keys) in enumerate(zip(instances, per_instance, strict=True)):
+    return rank, int(np.ceil(REACH_FACTOR * np.median(spans)))
+
+
+def _complete(
+    instances: list[np.ndarray],
+    labels: list[int],
+    order: tuple[dict[int, float], int],
+    tokens: np.ndarray,
+    hard: np.ndarray,
+    owner: np.ndarray,
+) -> None:
+    """Give runs found in part the common steps they lack, from either side.
+
+    A run missing the steps that usually come before its first common step
+    takes, scanning back from it, the nearest unclaimed event of each (last
+    first); likewise after its last. It takes them only if it finds at least
+    half, within the reach of a whole run and never across a hard cut.
+    """
+    rank, width = order
+    for k, positions in enumerate(instances):
+        keys = _keys(tokens[positions])
         mine = [key for key in np.unique(keys).tolist() if key in rank]
         if not mine:
             continue
@@ -210,6 +233,49 @@ def _complete(
         new = np.sort(np.r_[positions, np.asarray(found, dtype=np.int64)])
         owner[new] = labels[k]
         instances[k] = new
+
+
+def _recover(
+    order: tuple[dict[int, float], int],
+    tokens: np.ndarray,
+    hard: np.ndarray,
+    owner: np.ndarray,
+) -> list[np.ndarray]:
+    """Runs no round found: unclaimed events that hold the common steps in order.
+
+    From each unclaimed event with the routine's usual first step, the common
+    steps are looked for in their usual order among the unclaimed events that
+    follow (other instances' events are stepped over: the user may have broken
+    off for another routine), within a whole run's reach and no hard cut. A run
+    that holds `RECOVER_SHARE` of them is kept.
+    """
+    rank, width = order
+    wanted = sorted(rank, key=rank.get)
+    if len(wanted) < MIN_RECOVER:
+        return []
+    found = []
+    first = wanted[0] // MAX_REPEAT
+    for start in np.flatnonzero((tokens == first) & (owner < 0)).tolist():
+        if owner[start] >= 0:
+            continue  # taken by a run recovered just before
+        run = [start]
+        q, left, n = start, width, tokens.shape[0]
+        for key in wanted[1:]:
+            token, p, budget = key // MAX_REPEAT, q, left
+            while budget > 0 and p + 1 < n and not hard[p + 1]:
+                p += 1
+                if owner[p] >= 0:
+                    continue
+                budget -= 1
+                if tokens[p] == token:
+                    run.append(p)
+                    q, left = p, budget
+                    break
+        if len(run) >= RECOVER_SHARE * len(wanted):
+            positions = np.asarray(run, dtype=np.int64)
+            owner[positions] = -2  # claimed; the caller numbers it
+            found.append(positions)
+    return found
 
 
 def _scan(

@@ -232,7 +232,8 @@ def discover_routines(
         app.reshape(-1)[bounds.rows] + int(tokens.max(initial=0)) + 1,
         tokens,
     )
-    for instances in fit_instances(kept, tokens, bounds.hard, coarse):
+    fitted = _drop_nested(fit_instances(kept, tokens, bounds.hard, coarse))
+    for instances in fitted:
         rows = [np.sort(bounds.rows[positions]) for positions in instances]
         routines.append(make_routine(events, streams, rows))
     routines.sort(key=lambda r: (-r.n_instances, r.routine_id))

@@ -90,3 +90,14 @@ def test_fit_instances_takes_a_switch_whose_window_names_the_case():
     found = [p[tokens[p] < 100] for p in instances]  # discovery saw no step there
     (fitted,) = fit_instances([found], tokens, no_cuts(tokens), coarse)
     assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]
+
+
+def test_fit_instances_recovers_a_run_no_round_found():
+    runs = [list(STEPS) for _ in range(8)]
+    runs[6] = [10, 11, 60, 61, 12, 13, 14]  # broken off for other work
+    runs.append([10, 70, 71, 72, 73])  # the first step alone: not a run
+    tokens, instances = recording(runs)
+    found = [p for k, p in enumerate(instances) if k not in (3, 6, 8)]
+    (fitted,) = fit_instances([found], tokens, no_cuts(tokens))
+    recovered = sorted(tokens[p].tolist() for p in fitted)
+    assert recovered == [STEPS] * 8
