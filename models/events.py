@@ -175,19 +175,38 @@ def conform_event_table(frame: pd.DataFrame, *, compact: bool = False) -> pd.Dat
             out[column] = frame[column].reset_index(drop=True)
         else:
             out[column] = pd.Series(np.full(n_rows, None, dtype=object), dtype=object)
-    out["ts"] = pd.to_datetime(out["ts"], utc=True).astype("datetime64[ns, UTC]")
-    out["duration_s"] = pd.to_numeric(out["duration_s"], errors="coerce").astype(
-        np.float64
-    )
-    out["line"] = pd.to_numeric(out["line"], errors="coerce").fillna(0).astype(np.int64)
+    # columns already in shape are kept (copy-on-write), not converted again
+    if str(out["ts"].dtype) != "datetime64[ns, UTC]":
+        out["ts"] = pd.to_datetime(out["ts"], utc=True).astype("datetime64[ns, UTC]")
+    if out["duration_s"].dtype != np.float64:
+        out["duration_s"] = pd.to_numeric(out["duration_s"], errors="coerce").astype(
+            np.float64
+        )
+    if out["line"].dtype != np.int64:
+        line = pd.to_numeric(out["line"], errors="coerce")
+        out["line"] = line.fillna(0).astype(np.int64)
     for column in STRING_COLUMNS:
         if compact and column not in OBJECT_COLUMNS:
-            out[column] = pd.Series(text_categorical(out[column]))
-        else:
+            texts = text_categorical(out[column])
+            if texts is not out[column].array:
+                out[column] = pd.Series(texts)
+        elif not _is_clean_text(out[column]):
             out[column] = pd.Series(text_values(out[column]), dtype=object)
     for column in CATEGORY_COLUMNS:
         out[column] = pd.Series(label_categorical(out[column]))
     return pd.DataFrame(out, copy=False)
+
+
+def _is_clean_text(values: pd.Series) -> bool:
+    """Already ``object`` with ``None`` for every missing text and no ``""``:
+    kept as it is (copy-on-write), not copied."""
+    if values.dtype != object:
+        return False
+    array = values.to_numpy()
+    missing = pd.isna(array)
+    if missing.any() and np.not_equal(array[missing], None).any():
+        return False  # a NaN, where the table holds None
+    return not (array == "").any()
 
 
 #: Text columns a compact table keeps as ``object``: one distinct text per row or
@@ -281,37 +300,42 @@ def expand_texts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def text_order(values: pd.Series) -> np.ndarray:
-    """int64 rank of each row's text in sorted order (equal texts, equal rank);
+    """int32 rank of each row's text in sorted order (equal texts, equal rank);
     missing rows rank first."""
     array = values.array
     if isinstance(array, pd.Categorical):
         categories = [str(c) for c in array.categories]
         order = np.argsort(np.array(categories, dtype=object), kind="stable")
-        rank = np.empty(len(categories), dtype=np.int64)
+        rank = np.empty(len(categories) + 1, dtype=np.int32)
         rank[order] = np.arange(len(categories))
-        codes = np.asarray(array.codes)
-        return np.where(codes < 0, -1, rank[np.maximum(codes, 0)] if len(rank) else -1)
+        rank[-1] = -1  # code -1 (missing) takes the last entry
+        return rank[np.asarray(array.codes)]
     texts = np.asarray(values, dtype=object)
     present = pd.notna(texts)
-    out = np.full(len(texts), -1, dtype=np.int64)
+    out = np.full(len(texts), -1, dtype=np.int32)
     if present.any():
         codes, uniques = pd.factorize(texts[present])
         labels = np.array([str(u) for u in uniques], dtype=object)
         order = np.argsort(labels, kind="stable")
-        rank = np.empty(len(labels), dtype=np.int64)
+        rank = np.empty(len(labels), dtype=np.int32)
         rank[order] = np.arange(len(labels))
         out[present] = rank[codes]
     return out
 
 
-def sort_events(frame: pd.DataFrame) -> pd.DataFrame:
-    """Order events by user, time, then source position (stable, deterministic)."""
-    order = np.lexsort(
+def event_order(frame: pd.DataFrame) -> np.ndarray:
+    """Row order of ``sort_events``: user, time, source, line (int64 positions)."""
+    # datetime64 keys: to_numpy() of a zoned column would give Timestamp objects
+    return np.lexsort(
         (
             frame["line"].to_numpy(),
             text_order(frame["source"]),
-            frame["ts"].to_numpy(),
+            frame["ts"].to_numpy(dtype="datetime64[ns]").view(np.int64),
             text_order(frame["user"]),
         )
     )
-    return frame.iloc[order].reset_index(drop=True)
+
+
+def sort_events(frame: pd.DataFrame) -> pd.DataFrame:
+    """Order events by user, time, then source position (stable, deterministic)."""
+    return frame.iloc[event_order(frame)].reset_index(drop=True)

@@ -40,7 +40,6 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from discover.errors import ConfigError, InputError, InvalidEventsError
@@ -60,7 +59,7 @@ from discover.readers.smartrpa import read_smartrpa
 from discover.readers.tockler import read_tockler
 from discover.readers.xes import read_xes
 from models import conform_event_table, empty_event_table
-from models.events import expand_texts, text_order
+from models.events import event_order, expand_texts
 
 __all__ = ["FORMATS", "ReadResult", "detect_format", "read_events", "validate_events"]
 
@@ -360,14 +359,8 @@ def _assemble(
         truth = table[["event_id", *TRUTH_KEYS]].reset_index(drop=True)
     events = conform_event_table(table, compact=True)
     del table
-    order = np.lexsort(
-        (
-            events["line"].to_numpy(),
-            text_order(events["source"]),
-            events["ts"].to_numpy(),
-            text_order(events["user"]),
-        )
-    )  # models.sort_events, without a second copy of the table
+    # models.sort_events, without a second copy of the table
+    order = event_order(events)
     events = take_rows(events, order)
     if truth is not None:
         truth = truth.iloc[order].reset_index(drop=True)
