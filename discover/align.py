@@ -70,6 +70,8 @@ FOLD_SHARE = 0.2
 #: common steps in their usual order, and the routine has `MIN_RECOVER` of them.
 RECOVER_SHARE = 0.8
 MIN_RECOVER = 3
+#: Two halves of one run lie at most this many events apart (see `_join_halves`).
+JOIN_GAP = 8
 #: Rounds of refitting (the profile is measured again after each).
 PASSES = 2
 #: Occurrences of one token beyond this count share a key (as in discovery).
@@ -120,6 +122,7 @@ def fit_instances(
             tokens = _fold(instances, everywhere, coarse)
         order = _order(instances, tokens)
         if order is not None:
+            _join_halves(instances, labels[r], order, tokens, hard, owner)
             _complete(instances, labels[r], order, tokens, hard, owner)
             for positions in _recover(order, tokens, hard, owner):
                 owner[positions] = next_label
@@ -198,6 +201,46 @@ def _order(
         return None
     rank = {key: rank_sum[key] / rank_n[key] for key in rank_sum}
     return rank, int(np.ceil(REACH_FACTOR * np.median(spans)))
+
+
+def _join_halves(
+    instances: list[np.ndarray],
+    labels: list[int],
+    order: tuple[dict[int, float], int],
+    tokens: np.ndarray,
+    hard: np.ndarray,
+    owner: np.ndarray,
+) -> None:
+    """Join back-to-back runs that are two halves of one run.
+
+    A run found as two instances of the routine (its first half from one round,
+    its second from another) has, taken whole, about as many common steps as
+    its halves together; two whole runs in a row have no more than one.
+    """
+    rank, _ = order
+
+    def common(positions: np.ndarray) -> int:
+        return sum(1 for key in np.unique(_keys(tokens[positions])) if key in rank)
+
+    by_start = sorted(range(len(instances)), key=lambda k: int(instances[k][0]))
+    gone: set[int] = set()
+    a = by_start[0] if by_start else -1
+    for b in by_start[1:]:
+        first, second = instances[a], instances[b]
+        gap = int(second[0]) - int(first[-1])
+        uncut = not hard[int(first[-1]) + 1 : int(second[0]) + 1].any()
+        if 0 < gap <= JOIN_GAP and uncut:
+            union = np.union1d(first, second)
+            if common(union) >= common(first) + common(second) - 1:
+                instances[a] = union
+                owner[second] = labels[a]
+                gone.add(b)
+                continue
+        a = b
+    if gone:
+        keep = [k for k in range(len(instances)) if k not in gone]
+        instances[:] = [instances[k] for k in keep]
+        labels[:] = [labels[k] for k in keep]
 
 
 def _complete(

@@ -20,7 +20,7 @@ from sklearn.cluster import AgglomerativeClustering
 MERGE_DISTANCE = 0.35
 #: A group whose mean bag lies at least this much inside a larger group's is a
 #: part of it (see `nest_groups`).
-NEST_SHARE = 0.85
+NEST_SHARE = 0.8
 
 
 def bag_distances(bags: np.ndarray) -> np.ndarray:

@@ -101,3 +101,11 @@ def test_fit_instances_recovers_a_run_no_round_found():
     (fitted,) = fit_instances([found], tokens, no_cuts(tokens))
     recovered = sorted(tokens[p].tolist() for p in fitted)
     assert recovered == [STEPS] * 8
+
+
+def test_fit_instances_joins_a_run_found_as_two_halves():
+    tokens, instances = recording([list(STEPS) for _ in range(10)])
+    halves = [instances[4][:2], instances[4][2:]]
+    split = instances[:4] + halves + instances[5:]
+    (fitted,) = fit_instances([split], tokens, no_cuts(tokens))
+    assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]
