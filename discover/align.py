@@ -7,8 +7,12 @@ optional step, the first step when noise came before it, the first half of a
 run whose first steps came in a rarer variant). Once every routine has all its
 instances:
 
-1. A run found in part takes the routine's common steps it lacks from the
-   unclaimed events just before or after it (`_complete`).
+1. A routine found without its first (or last) steps grows by the working
+   step just before (after) nearly all its runs (`_grow`); two back-to-back
+   halves of one run are joined (`_join_halves`); a run found in part takes
+   the routine's common steps it lacks from the unclaimed events just before
+   or after it (`_complete`); runs no round found are recovered from unclaimed
+   events that hold the common steps in order (`_recover`).
 2. Each routine's *profile* says where its steps go: its **backbone** is the
    step keys (token and occurrence number, as in `discover.discovery`) present
    in at least `BACKBONE_SHARE` of its instances; every other step is *placed*
@@ -72,6 +76,11 @@ RECOVER_SHARE = 0.8
 MIN_RECOVER = 3
 #: Two halves of one run lie at most this many events apart (see `_join_halves`).
 JOIN_GAP = 8
+#: A routine grows by a step found among the `GROW_SPAN` unclaimed events next
+#: to at least this share of its runs, at most `MAX_GROW` steps each way.
+GROW_SHARE = 0.8
+GROW_SPAN = 4
+MAX_GROW = 30
 #: Rounds of refitting (the profile is measured again after each).
 PASSES = 2
 #: Occurrences of one token beyond this count share a key (as in discovery).
@@ -83,6 +92,7 @@ def fit_instances(
     tokens: np.ndarray,
     hard: np.ndarray,
     coarse: np.ndarray | None = None,
+    context: np.ndarray | None = None,
 ) -> list[list[np.ndarray]]:
     """Refit every instance to its routine's profile (see the module docstring).
 
@@ -99,6 +109,9 @@ def fit_instances(
         a token in fewer than `FOLD_SHARE` of a routine's runs is replaced by
         it, so that switching to the mail a run works on (its title names the
         case) is one step of the routine.
+    context : numpy.ndarray of bool, shape (n_positions,), optional
+        Window switches and scrolls: a routine is never grown by one (see
+        `_grow`).
 
     Returns
     -------
@@ -120,6 +133,9 @@ def fit_instances(
         tokens = everywhere
         if coarse is not None:
             tokens = _fold(instances, everywhere, coarse)
+        if context is not None:
+            _grow(instances, labels[r], tokens, context, hard, owner, -1)
+            _grow(instances, labels[r], tokens, context, hard, owner, 1)
         order = _order(instances, tokens)
         if order is not None:
             _join_halves(instances, labels[r], order, tokens, hard, owner)
@@ -201,6 +217,57 @@ def _order(
         return None
     rank = {key: rank_sum[key] / rank_n[key] for key in rank_sum}
     return rank, int(np.ceil(REACH_FACTOR * np.median(spans)))
+
+
+def _grow(
+    instances: list[np.ndarray],
+    labels: list[int],
+    tokens: np.ndarray,
+    context: np.ndarray,
+    hard: np.ndarray,
+    owner: np.ndarray,
+    step: int,
+) -> None:
+    """Grow a routine found without its first (or last) steps, one step a time.
+
+    When no round found a routine's first steps (they repeat exactly as often as
+    the rest, so a template of the rest wins), the events just before nearly
+    every run are the same: while one working token is among the `GROW_SPAN`
+    unclaimed events before (`step` -1) or after (`step` 1) `GROW_SHARE` of the
+    runs, each such run takes its nearest occurrence.
+    """
+    n, size = len(instances), tokens.shape[0]
+    for _ in range(MAX_GROW):
+        nearest: list[dict[int, int]] = []
+        for positions in instances:
+            edge = int(positions[0] if step < 0 else positions[-1])
+            seen: dict[int, int] = {}
+            p, left = edge, GROW_SPAN
+            while left > 0:
+                nxt = p + step
+                if nxt < 0 or nxt >= size or hard[max(p, nxt)] or owner[nxt] >= 0:
+                    break
+                p, left = nxt, left - 1
+                if not context[p]:
+                    seen.setdefault(int(tokens[p]), p)
+            nearest.append(seen)
+        counts: dict[int, int] = {}
+        distance: dict[int, int] = {}
+        for positions, seen in zip(instances, nearest, strict=True):
+            edge = int(positions[0] if step < 0 else positions[-1])
+            for token, p in seen.items():
+                counts[token] = counts.get(token, 0) + 1
+                distance[token] = distance.get(token, 0) + abs(p - edge)
+        if not counts:
+            return
+        # the most common, then the nearest: steps are taken one at a time
+        token = max(counts, key=lambda t: (counts[t], -distance[t], -t))
+        if counts[token] < GROW_SHARE * n:
+            return
+        for k, seen in enumerate(nearest):
+            if token in seen:
+                owner[seen[token]] = labels[k]
+                instances[k] = np.sort(np.r_[instances[k], seen[token]])
 
 
 def _join_halves(

@@ -232,7 +232,7 @@ def discover_routines(
         app.reshape(-1)[bounds.rows] + int(tokens.max(initial=0)) + 1,
         tokens,
     )
-    fitted = _drop_nested(fit_instances(kept, tokens, bounds.hard, coarse))
+    fitted = _drop_nested(fit_instances(kept, tokens, bounds.hard, coarse, context))
     for instances in fitted:
         rows = [np.sort(bounds.rows[positions]) for positions in instances]
         routines.append(make_routine(events, streams, rows))

@@ -109,3 +109,12 @@ def test_fit_instances_joins_a_run_found_as_two_halves():
     split = instances[:4] + halves + instances[5:]
     (fitted,) = fit_instances([split], tokens, no_cuts(tokens))
     assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]
+
+
+def test_fit_instances_grows_a_routine_found_without_its_first_steps():
+    runs = [[30, 31, 80, 32, *STEPS] for _ in range(10)]  # 80: a window switch
+    tokens, instances = recording(runs)
+    context = tokens == 80
+    found = [p[4:] for p in instances]  # no round found steps 30-32
+    (fitted,) = fit_instances([found], tokens, no_cuts(tokens), None, context)
+    assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]

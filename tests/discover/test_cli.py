@@ -80,9 +80,6 @@ KNOWN_MISSES = {
     # so a routine run once a day never repeats there (found with per-user streams,
     # which cost boundary F1 elsewhere; not shipped yet)
     "report_download": "a once-a-day routine never repeats inside a user-day stream",
-    # every run is found (precision 1.0) but only its core: the IBAN/BIC fields vary
-    # by vendor, so about half of each run's events stay outside (recall 0.47)
-    "vendor_bank_update": "found, but only the core half of each run's events",
 }
 ROUTINE_TYPES = sorted(set(pd.read_csv(SAMPLES / "truth.csv", dtype=str)["routine"]))
 
