@@ -7,6 +7,7 @@ distinct texts, so every rewrite factorizes the column and works on those.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
@@ -25,6 +26,11 @@ MIN_ECHO = 4
 MAX_ECHO = 200
 #: The placeholder of a typed or copied value found again in a title or label.
 ECHO_PLACEHOLDER = "<value>"
+#: Characters that make a word: a value is not found next to one (as the
+#: ``(?<![A-Za-z0-9])`` of the name and user patterns).
+_WORD_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
 #: The placeholder of a name from the policy's ``names_file``.
 NAME_PLACEHOLDER = "<name>"
 
@@ -172,11 +178,36 @@ def echo_rewriter(values: Iterable[str]) -> Rewrite:
     ('Rechnung <value> - Kestrel; ok', 1)
     """
     wanted = {v.strip() for v in values}
-    wanted = {v for v in wanted if MIN_ECHO <= len(v) <= MAX_ECHO}
+    wanted = frozenset(v for v in wanted if MIN_ECHO <= len(v) <= MAX_ECHO)
     if not wanted:
         return lambda text: (text, 0)
-    pattern = re.compile(_bounded(_trie_pattern(wanted)))
-    return lambda text: pattern.subn(ECHO_PLACEHOLDER, text)
+    # A set, not one regular expression: a log of millions of events holds
+    # hundreds of thousands of distinct values, and their trie pattern costs
+    # gigabytes and minutes to compile. Candidates are the spans between word
+    # boundaries, so a text costs (its boundaries)^2 set lookups at most.
+    longest = max(len(v) for v in wanted)
+
+    def rewrite(text: str) -> tuple[str, int]:
+        breaks = [k for k, char in enumerate(text) if char not in _WORD_CHARS]
+        ends = [*breaks, len(text)]  # (?![A-Za-z0-9]) holds at these
+        pieces: list[str] = []
+        cursor = found = 0
+        for start in (0, *(k + 1 for k in breaks)):  # (?<![A-Za-z0-9])
+            if start < cursor:
+                continue
+            low = bisect_left(ends, start + MIN_ECHO)
+            high = bisect_right(ends, start + longest)
+            for end in reversed(ends[low:high]):  # longest first, as the regex
+                if text[start:end] in wanted:
+                    pieces += (text[cursor:start], ECHO_PLACEHOLDER)
+                    cursor, found = end, found + 1
+                    break
+        if not found:
+            return text, 0
+        pieces.append(text[cursor:])
+        return "".join(pieces), found
+
+    return rewrite
 
 
 def _bounded(body: str) -> str:
