@@ -6,13 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from discover.discovery import (
-    _does_work,
-    backoff_tokens,
-    discover_routines,
-    work_targets,
-)
+from discover.discovery import backoff_tokens, discover_routines
 from discover.evaluate import evaluate
+from discover.groups import does_work, work_targets
 from discover.privacy import hash_value
 from discover.simulate import SimulationConfig, simulate
 from discover.tokens import encode_tokens
@@ -306,5 +302,5 @@ def test_does_work_needs_two_targets_beyond_typing_into_one_box():
     assert targets[0] == targets[1] != targets[3] != targets[4]
     passive = np.array([False, False, True, False, False])
     runs = [np.array([0, 1, 2])] * 3
-    assert not _does_work(runs, targets, passive)  # a chat reply, sent
-    assert _does_work([np.array([3, 4])] * 3, targets, passive)  # a form
+    assert not does_work(runs, targets, passive)  # a chat reply, sent
+    assert does_work([np.array([3, 4])] * 3, targets, passive)  # a form
