@@ -22,7 +22,9 @@ instances:
    them and up to `EXTEND` unclaimed events after it, never across a hard cut)
    belongs to the instance when its key is in the backbone, or when its key
    after its backbone step is seen in at least `PLACED_SHARE` of the instances
-   (and `MIN_PLACED` times). An instance that does not open with one of the
+   (and `MIN_PLACED` times); another event discovery took stays unless its
+   token lands anywhere or is loose (mostly in no routine, `LOOSE_SHARE`).
+   An instance that does not open with one of the
    routine's usual first steps takes the nearest such step among the `EXTEND`
    unclaimed events before it.
 
@@ -53,6 +55,10 @@ TRAIL_SHARE = 0.5
 #: fewer than this share of its occurrences is a stray: an instance keeps such an
 #: event only where the profile places it.
 STRAY_MODAL = 0.5
+#: A token is loose when more than this share of its occurrences in the log are
+#: in no routine (chat, scrolling, mail read between runs): off the profile, an
+#: instance does not keep such an event just because discovery took it.
+LOOSE_SHARE = 0.5
 #: Unclaimed events looked at before an instance's first and after its last event.
 EXTEND = 4
 #: Routines with fewer backbone steps are left as found.
@@ -145,6 +151,10 @@ def fit_instances(
                 labels[r].append(next_label)
                 instances.append(positions)
                 next_label += 1
+        # judged once per routine, on what all routines hold before its fit
+        seen = np.bincount(tokens)
+        claimed = np.bincount(tokens[owner >= 0], minlength=seen.shape[0])
+        loose = seen - claimed > LOOSE_SHARE * seen
         for _ in range(PASSES):
             reaches = [
                 _reach(positions, hard, owner, labels[r][k])
@@ -156,7 +166,7 @@ def fit_instances(
             changed = False
             for k, positions in enumerate(instances):
                 reach = _reach(positions, hard, owner, labels[r][k])
-                new = _fit_one(positions, reach, profile, tokens, hard, owner)
+                new = _fit_one(positions, reach, profile, tokens, hard, owner, loose)
                 if new.shape[0] < 2 or np.array_equal(new, positions):
                     continue
                 owner[positions] = -1
@@ -554,6 +564,7 @@ def _fit_one(
     tokens: np.ndarray,
     hard: np.ndarray,
     owner: np.ndarray,
+    loose: np.ndarray,
 ) -> np.ndarray:
     first = int(positions[0])
     keys = _keys(tokens[reach])
@@ -561,11 +572,17 @@ def _fit_one(
     keep = np.isin(keys, profile.backbone)
     last = int(positions[-1])
     member = np.isin(reach, positions)
+    steps = set((profile.backbone // MAX_REPEAT).tolist())
     for i in np.flatnonzero(~keep):
         allowed = profile.trailing if reach[i] > last else profile.placed
         keep[i] = (int(keys[i]), int(before[i])) in allowed or (
-            # what discovery took stays unless its token lands anywhere
-            member[i] and int(keys[i]) // MAX_REPEAT not in profile.strays
+            # what discovery took stays unless its token lands anywhere or is
+            # mostly seen outside every routine
+            member[i]
+            and int(keys[i]) // MAX_REPEAT not in profile.strays
+            and not (
+                loose[int(tokens[reach[i]])] and int(keys[i]) // MAX_REPEAT not in steps
+            )
         )
     kept = reach[keep]
     if kept.shape[0] == 0 or int(tokens[kept[0]]) in profile.openers:

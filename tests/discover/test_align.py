@@ -118,3 +118,27 @@ def test_fit_instances_grows_a_routine_found_without_its_first_steps():
     found = [p[4:] for p in instances]  # no round found steps 30-32
     (fitted,) = fit_instances([found], tokens, no_cuts(tokens), None, context)
     assert [p.tolist() for p in fitted] == [p.tolist() for p in instances]
+
+
+def test_fit_instances_drops_a_taken_event_whose_token_is_mostly_in_no_routine():
+    chat = 98
+    runs = [list(STEPS) for _ in range(20)]
+    for k in (2, 9, 15):  # discovery took a chat answered right after the run
+        runs[k].append(chat)
+    tokens, instances = recording(runs)
+    # the same chat many more times elsewhere, after a cut, in no routine
+    tokens = np.r_[tokens, [chat] * 10]
+    hard = no_cuts(tokens)
+    hard[-10] = True
+    (fitted,) = fit_instances([instances], tokens, hard)
+    assert [tokens[p].tolist() for p in fitted] == [STEPS] * 20
+
+
+def test_fit_instances_keeps_a_taken_event_whose_token_is_mostly_in_routines():
+    last = 98
+    runs = [list(STEPS) for _ in range(20)]
+    for k in (2, 9, 15):  # a closing step three runs take, seen nowhere else
+        runs[k].append(last)
+    tokens, instances = recording(runs)
+    (fitted,) = fit_instances([instances], tokens, no_cuts(tokens))
+    assert [tokens[p].tolist() for p in fitted] == runs
