@@ -9,7 +9,7 @@ host and path with ids folded. ``granularity`` chooses how much of it to keep.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -171,11 +171,54 @@ def encode_tokens(events: pd.DataFrame, granularity: str = "target") -> TokenStr
     )
 
 
+def token_codes(
+    events: pd.DataFrame,
+    granularity: str = "target",
+    *,
+    fold_actions: Mapping[str, str] | None = None,
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Sorted distinct tokens of `events` and the code of each row's token.
+
+    The same as ``np.unique(event_tokens(events).to_numpy(dtype=str),
+    return_inverse=True)`` but built from codes: no string per row, no
+    fixed-width array of them (hundreds of bytes a row at millions of rows).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An event table, ``object`` or compact (categorical) texts.
+    granularity : {"action", "app_action", "target"}, default="target"
+    fold_actions : mapping of str to str or None, default=None
+        Actions written as another in the token (``{"type": "entry"}``).
+
+    Returns
+    -------
+    vocabulary : tuple of str
+        Sorted distinct tokens.
+    codes : numpy.ndarray of int32, shape (n_events,)
+        Index of each row's token in `vocabulary`.
+    """
+    if granularity not in GRANULARITIES:
+        raise ValueError(
+            f"granularity must be one of {', '.join(GRANULARITIES)}; "
+            f"got {granularity!r}."
+        )
+    return _token_codes(events, granularity, fold_actions or {})
+
+
 def _token_codes(
-    events: pd.DataFrame, granularity: str
+    events: pd.DataFrame,
+    granularity: str,
+    fold_actions: Mapping[str, str] | None = None,
 ) -> tuple[tuple[str, ...], np.ndarray]:
     """(sorted vocabulary, int32 code per row) of ``event_tokens(events)``."""
-    parts = [_distinct(events["action"], lambda text: "" if text is None else text)]
+    fold = fold_actions or {}
+
+    def action_of(text: str | None) -> str:
+        text = "" if text is None else text
+        return fold.get(text, text)
+
+    parts = [_distinct(events["action"], action_of)]
     if granularity != "action":
         parts.insert(0, _distinct(events["app"], lambda t: "" if t is None else t))
     if granularity == "target":

@@ -11,7 +11,7 @@ import pytest
 from discover.privacy import PrivacyPolicy, apply_privacy
 from discover.readers import _batch, read_events
 from discover.readers._table import compact_frames
-from discover.tokens import encode_tokens, target_key
+from discover.tokens import encode_tokens, event_tokens, target_key, token_codes
 from models.events import conform_event_table, expand_texts, text_values
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -114,3 +114,17 @@ def test_target_key_takes_label_then_name_cells_and_urls_alike_compact_or_not():
     assert target_key(plain).tolist() == expected
     compact = conform_event_table(rows, compact=True)
     assert target_key(compact).tolist() == expected
+
+
+def test_token_codes_equal_sorted_unique_tokens_with_actions_folded():
+    events = read_events(ROOT / "sample_sessions", compact=True).events
+    plain = expand_texts(events.copy())
+    # no app or target holds "|type|": this folds the action part only
+    tokens = event_tokens(plain).str.replace("|type|", "|entry|", regex=False)
+    fold = {"type": "entry"}
+    expected, inverse = np.unique(tokens.to_numpy(dtype=str), return_inverse=True)
+    for table in (plain, events):
+        vocabulary, codes = token_codes(table, fold_actions=fold)
+        assert vocabulary == tuple(expected)
+        assert np.array_equal(codes, inverse.reshape(-1))
+        assert codes.dtype == np.int32
