@@ -27,7 +27,7 @@ import pandas as pd
 from discover.mining import SequenceDB, pattern_occurrences, top_k_patterns
 from discover.tokens import TokenStreams, cell_column
 from models import Instance, Routine, Step, Variant
-from models.keys import is_command_chord, parse_keys
+from models.keys import KEY_ACTIONS, is_command_chord, parse_keys
 
 _ACTION_WORDS = {
     "click": "click",
@@ -76,7 +76,6 @@ _TARGET_FIELDS = (
 )
 _SOURCE_ACTIONS = frozenset({"copy", "cut"})
 _SINK_ACTIONS = frozenset({"paste", "type", "edit_cell"})
-_KEY_ACTIONS = frozenset({"hotkey", "key"})
 
 
 def stable_id(prefix: str, parts: Sequence[str], width: int = 8) -> str:
@@ -98,15 +97,33 @@ def _most_common(values: Sequence[object]) -> str | None:
     return min(v for v, n in counts.items() if n == best)
 
 
-def step_label(app: str, action: str, target: str | None, cell: str | None) -> str:
-    """Readable label of a step, e.g. ``"Excel: copy cell A"``; never holds values."""
+def step_label(
+    app: str,
+    action: str,
+    target: str | None,
+    cell: str | None,
+    keys: Sequence[str] = (),
+) -> str:
+    """Readable label of a step; never holds values (a key chord is no value).
+
+    >>> step_label("Excel", "copy", None, "A")
+    'Excel: copy cell A'
+    >>> step_label("SAP GUI", "key", "Command", None, ("enter",))
+    "SAP GUI: press Enter in 'Command'"
+    """
     words = _ACTION_WORDS.get(action, action.replace("_", " "))
-    if cell:
+    if keys:
+        words = f"{words} {'+'.join(k.capitalize() for k in keys)}"
+        words += f" in '{_short(target)}'" if target else ""
+    elif cell:
         words = f"{words} {cell}" if action.endswith("cell") else f"{words} cell {cell}"
     elif target:
-        short = target if len(target) <= 40 else target[:39] + "…"
-        words = f"{words} '{short}'"
+        words = f"{words} '{_short(target)}'"
     return f"{app}: {words}"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _value_sources(
@@ -301,14 +318,12 @@ def _canonical_steps(
         cell = _most_common(cells)
         target = fields["target_label"] or fields["target_name"]
         target = target or fields["target_automation_id"] or fields["target_id"]
-        keys = _chord(sample["value"]) if action in _KEY_ACTIONS else ()
-        if keys and not target:
-            target = "+".join(k.capitalize() for k in keys)
+        keys = _chord(sample["value"]) if action in KEY_ACTIONS else ()
         steps.append(
             Step(
                 app=app,
                 action=action,
-                label=step_label(app, action, target, cell),
+                label=step_label(app, action, target, cell, keys),
                 token=token,
                 cell=cell,
                 value_source=_most_common([s[position] for s in sources]),

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KNOWN_KEYS", "is_command_chord", "parse_keys"]
+__all__ = ["KEY_ACTIONS", "KNOWN_KEYS", "is_command_chord", "parse_keys"]
+
+#: Actions whose value is a key or chord rather than typed text.
+KEY_ACTIONS = frozenset({"hotkey", "key"})
 
 _KEY_NAMES = {
     "control": "ctrl",

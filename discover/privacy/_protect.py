@@ -45,6 +45,7 @@ from discover.privacy._text import (
     user_name_rewriter,
 )
 from models.events import TEXT_COLUMNS, VALUE_ACTIONS
+from models.keys import KEY_ACTIONS, is_command_chord
 
 #: What happens to values: masked (analysis), removed (redacted copies) or kept.
 VALUE_MODES: tuple[str, ...] = ("mask", "remove", "keep")
@@ -202,12 +203,17 @@ def apply_privacy(
             counts["detector", name, column] += n
     if policy.pseudonymise_users:
         _pseudonymise_users(out, secret, text_columns, counts)
+    chords = _command_chords(out) if values != "keep" else None
     present = out["value"].notna()
+    if chords is not None and chords.any():
+        present &= ~chords
+        counts["value", "key chords kept", "value"] += int(chords.sum())
     if values == "mask":
-        out["value"], _ = rewrite_texts(out["value"], lambda v: (mask_value(v), 0))
+        masked, _ = rewrite_texts(out["value"], lambda v: (mask_value(v), 0))
+        out["value"] = _keep_where(chords, out["value"], masked)
         counts["value", "masked", "value"] += int(present.sum())
     elif values == "remove":
-        out["value"] = None
+        out["value"] = _keep_where(chords, out["value"], None)
         counts["value", "removed", "value"] += int(present.sum())
     else:
         counts["value", "kept in clear", "value"] += int(present.sum())
@@ -272,6 +278,36 @@ def _remove_passwords(out: pd.DataFrame, counts: Counts) -> None:
         counts["password", "password field", column] += int(hit.sum())
         if hit.any():  # else no write, and no copy of the column
             out.loc[hit, column] = None
+
+
+def _command_chords(out: pd.DataFrame) -> np.ndarray:
+    """Rows whose value is a hotkey's command chord (ctrl+s, F5), not typed text.
+
+    Chords say what a step does and are kept in clear; a key that types a
+    character ("a", "shift+a") is text and is masked like any value.
+    """
+    keyed = out["action"].isin(KEY_ACTIONS).to_numpy() & out["value"].notna().to_numpy()
+    if not keyed.any():
+        return keyed
+    values = out["value"].to_numpy()[keyed]
+    chords = {v for v in pd.unique(values) if is_command_chord(v)}
+    found = np.zeros(len(out), dtype=bool)
+    found[keyed] = [v in chords for v in values]
+    return found
+
+
+def _keep_where(
+    keep: np.ndarray | None, original: pd.Series, replaced: pd.Series | None
+) -> pd.Series:
+    """`replaced`, except the rows `keep` marks, which keep `original`."""
+    if replaced is None:
+        replaced = pd.Series(
+            np.full(len(original), None, dtype=object), index=original.index
+        )
+    if keep is None or not keep.any():
+        return replaced
+    merged = np.where(keep, original.astype(object), replaced.astype(object))
+    return pd.Series(merged, index=original.index, dtype=object)
 
 
 def _hash_values(out: pd.DataFrame, secret: bytes, counts: Counts) -> None:

@@ -114,7 +114,7 @@ def test_hotkey_steps_carry_the_chord_kept_in_clear():
         events.loc[rows[-1], "value"] = chord
     routine = make_routine(events, encode_tokens(events), instances)
     assert routine.steps[-1].keys == ("ctrl", "s")
-    assert routine.steps[-1].label == "CRM: press 'Ctrl+S'"
+    assert routine.steps[-1].label == "CRM: press Ctrl+S"
     assert all(step.keys == () for step in routine.steps[:-1])
 
 
