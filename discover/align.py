@@ -22,9 +22,10 @@ instances:
    them and up to `EXTEND` unclaimed events after it, never across a hard cut)
    belongs to the instance when its key is in the backbone, or when its key
    after its backbone step is seen in at least `PLACED_SHARE` of the instances
-   (and `MIN_PLACED` times); another event discovery took stays unless its
-   token lands anywhere or is loose (mostly in no routine, `LOOSE_SHARE`).
-   An instance that does not open with one of the
+   (and `MIN_PLACED` times; past an instance's last backbone event, counted in
+   the instances only, not in the events just after them). Another event
+   discovery took stays unless its token lands anywhere or is loose (mostly in
+   no routine, `LOOSE_SHARE`). An instance that does not open with one of the
    routine's usual first steps takes the nearest such step among the `EXTEND`
    unclaimed events before it.
 
@@ -450,7 +451,7 @@ def _previous_backbone(keys: np.ndarray, backbone: np.ndarray) -> np.ndarray:
 
 
 class _Profile:
-    __slots__ = ("backbone", "placed", "trailing", "openers", "strays")
+    __slots__ = ("backbone", "placed", "trailing", "openers", "strays", "closing")
 
     def __init__(
         self,
@@ -459,12 +460,14 @@ class _Profile:
         trailing: set[tuple[int, int]],
         openers: set[int],
         strays: set[int],
+        closing: set[tuple[int, int]],
     ) -> None:
         self.backbone = backbone
         self.placed = placed
         self.trailing = trailing
         self.openers = openers
         self.strays = strays
+        self.closing = closing
 
 
 def _profile(
@@ -509,7 +512,13 @@ def _profile(
     # Past an instance's last event the next activity begins, which may well be
     # the same one after this routine: only a step most runs end with is taken.
     trailing = {pair for pair, c in pairs.items() if c >= TRAIL_SHARE * n}
-    return _Profile(backbone, placed, trailing, openers, _strays(off))
+    # Between a run's last backbone step and its last event, a step counts only
+    # inside the runs: just past most runs the next activity begins (a chat
+    # after a three-click approval), common in reaches but no step of the run.
+    inner = [r[r <= p[-1]] for p, r in zip(instances, reaches, strict=True)]
+    ends = _pair_counts([_keys(tokens[r]) for r in inner], backbone)
+    closing = {pair for pair, c in ends.items() if c >= needed}
+    return _Profile(backbone, placed, trailing, openers, _strays(off), closing)
 
 
 def _strays(pairs: dict[tuple[int, int], int]) -> set[int]:
@@ -573,8 +582,12 @@ def _fit_one(
     last = int(positions[-1])
     member = np.isin(reach, positions)
     steps = set((profile.backbone // MAX_REPEAT).tolist())
+    on_backbone = np.flatnonzero(keep)
+    closed = int(reach[on_backbone[-1]]) if on_backbone.size else last
     for i in np.flatnonzero(~keep):
         allowed = profile.trailing if reach[i] > last else profile.placed
+        if closed < reach[i] <= last:
+            allowed = profile.closing
         keep[i] = (int(keys[i]), int(before[i])) in allowed or (
             # what discovery took stays unless its token lands anywhere or is
             # mostly seen outside every routine

@@ -142,3 +142,26 @@ def test_fit_instances_keeps_a_taken_event_whose_token_is_mostly_in_routines():
     tokens, instances = recording(runs)
     (fitted,) = fit_instances([instances], tokens, no_cuts(tokens))
     assert [tokens[p].tolist() for p in fitted] == runs
+
+
+def test_fit_instances_takes_no_noise_after_a_runs_last_backbone_step():
+    chat, closing = 98, 97
+    runs = [list(STEPS) for _ in range(20)]
+    for k in range(3):  # a chat, then a rare closing step discovery took
+        runs[k] += [chat, closing]
+    tokens, instances = recording(runs)
+    instances = [p[tokens[p] != chat] for p in instances]
+    # the same chat follows five more runs: common in reach, just past the end
+    for k in (5, 8, 11, 14, 17):
+        at = int(instances[k][-1]) + 1
+        tokens = np.insert(tokens, at, chat)
+        instances = [p + (p >= at) for p in instances]
+    # another routine works in the chat every run, so the token is not loose
+    start = tokens.shape[0]
+    tokens = np.r_[tokens, [50, chat, 51] * 10]
+    others = [np.arange(start + 3 * k, start + 3 * k + 3) for k in range(10)]
+    hard = no_cuts(tokens)
+    hard[start] = True
+    fitted, _ = fit_instances([instances, others], tokens, hard)
+    expected = [STEPS + [closing]] * 3 + [STEPS] * 17
+    assert [tokens[p].tolist() for p in fitted] == expected
