@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from discover.segment import Boundaries
-from discover.tokens import target_key
+from discover.tokens import token_codes
 
 #: A group found later whose instances start inside earlier instances more often
 #: than this is a remnant of those instances, not a routine.
@@ -159,11 +159,9 @@ def work_targets(events: pd.DataFrame) -> np.ndarray:
     -------
     numpy.ndarray of int64, shape (n_events,)
     """
-    action = events["action"].astype(str)
-    action = action.where(~action.isin(list(ENTRY_ACTIONS)), "entry")
-    names = events["app"].astype(str) + "|" + action + "|" + target_key(events)
-    _, codes = np.unique(names.to_numpy(dtype=str), return_inverse=True)
-    return codes.reshape(-1).astype(np.int64)
+    fold = {action: "entry" for action in ENTRY_ACTIONS}
+    _, codes = token_codes(events, "target", fold_actions=fold)
+    return codes.astype(np.int64)
 
 
 def does_work(
