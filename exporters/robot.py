@@ -209,7 +209,10 @@ class _TasksWriter(PlanVisitor):
         self.lines.append("    " * self.depth + "    ".join(cells))
 
     def comment(self, text: str) -> None:
-        self.emit("# " + robot_comment(text))
+        line = "# " + robot_comment(text)
+        if self.lines and self.lines[-1].strip() == line:
+            return  # a step's TODO right below the same TODO in the task's list
+        self.emit(line)
 
     def todo_target(self, target: Target) -> None:
         if target.guessed:

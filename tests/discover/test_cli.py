@@ -411,3 +411,16 @@ def test_rank_on_window_focus_only_ranks_app_switches_and_says_what_is_missing(
     assert [s["app"] for s in best["routine"]["steps"]][:4] == apps
     assert best["score"]["instances"] >= 5
     assert any(n.startswith("Only window focus was recorded") for n in report["notes"])
+
+
+def test_robot_export_says_each_todo_once_in_a_row(runner, tmp_path):
+    result = invoke(
+        runner, "export", SAMPLES, "--to", "robot", "--top", "3", "-o", tmp_path, "-q"
+    )
+    assert result.exit_code == 0, result.output
+    tasks = sorted(tmp_path.glob("*/tasks.robot"))
+    assert len(tasks) == 3
+    for path in tasks:
+        lines = [line.strip() for line in path.read_text("utf-8").splitlines()]
+        repeats = [a for a, b in zip(lines, lines[1:]) if a == b and a.startswith("#")]
+        assert repeats == [], path.name
