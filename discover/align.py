@@ -441,9 +441,18 @@ def _keys(tokens: np.ndarray) -> np.ndarray:
     return tokens * MAX_REPEAT + np.minimum(occurrence, MAX_REPEAT - 1)
 
 
+def _on_backbone(keys: np.ndarray, backbone: np.ndarray) -> np.ndarray:
+    """``np.isin(keys, backbone)`` for a sorted `backbone`, without isin's sorting
+    (called per instance on short arrays, where that overhead dominates)."""
+    if backbone.shape[0] == 0:
+        return np.zeros(keys.shape[0], dtype=bool)
+    at = np.minimum(np.searchsorted(backbone, keys), backbone.shape[0] - 1)
+    return backbone[at] == keys
+
+
 def _previous_backbone(keys: np.ndarray, backbone: np.ndarray) -> np.ndarray:
     """Key of the last backbone event strictly before each event (-1 if none)."""
-    is_backbone = np.isin(keys, backbone)
+    is_backbone = _on_backbone(keys, backbone)
     index = np.where(is_backbone, np.arange(keys.shape[0]), -1)
     latest = np.maximum.accumulate(index) if index.size else index
     before = np.r_[-1, latest[:-1]]
@@ -545,7 +554,7 @@ def _pair_counts(
     for keys in per_instance:
         before = _previous_backbone(keys, backbone)
         if interior:
-            last = np.flatnonzero(np.isin(keys, backbone))
+            last = np.flatnonzero(_on_backbone(keys, backbone))
             end = int(last[-1]) if last.size else 0
             keys, before = keys[:end], before[:end]
         for pair in set(zip(keys.tolist(), before.tolist(), strict=True)):
@@ -578,7 +587,7 @@ def _fit_one(
     first = int(positions[0])
     keys = _keys(tokens[reach])
     before = _previous_backbone(keys, profile.backbone)
-    keep = np.isin(keys, profile.backbone)
+    keep = _on_backbone(keys, profile.backbone)
     last = int(positions[-1])
     member = np.isin(reach, positions)
     steps = set((profile.backbone // MAX_REPEAT).tolist())
