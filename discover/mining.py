@@ -2,14 +2,17 @@
 
 Each function validates and coerces its arguments, then calls a Numba kernel from
 `discover.kernels`. `SequenceDB` (`discover.sequences`) and the contiguous-repeat
-counters (`discover.repeats`) are re-exported here, so this module is the one API. Patterns are lists of token codes; support counts distinct
-sequences; occurrences are leftmost and non-overlapping.
+counters (`discover.repeats`) are re-exported here, so this module is the one
+API. Patterns are lists of token codes; support counts distinct sequences;
+occurrences are leftmost and non-overlapping.
 """
 
 from __future__ import annotations
 
+import atexit
 import operator
-import threading
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -105,6 +108,7 @@ def frequent_patterns(
     >>> frequent_patterns([[1, 2, 3], [1, 3]], min_support=1, max_gap=0, min_length=2)
     [(1, [1, 2]), (1, [1, 2, 3]), (1, [1, 3]), (1, [2, 3])]
     """
+    _await_warm_up()
     db = as_database(sequences)
     min_support = check_min_support(min_support)
     max_gap = check_max_gap(max_gap)
@@ -186,6 +190,7 @@ def top_k_patterns(
     >>> top_k_patterns([[1, 2, 3], [1, 2, 3], [1, 3]], k=1, score=lambda s, n: s)
     [(3, [1])]
     """
+    _await_warm_up()
     db = as_database(sequences)
     min_support = check_min_support(min_support)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
@@ -239,6 +244,7 @@ def pattern_occurrences(
     >>> pattern_occurrences([[1, 9, 2, 1, 2]], [1, 2], max_gap=0)[1].tolist()
     [[3, 4]]
     """
+    _await_warm_up()
     db = as_database(db)
     pattern_array = check_pattern(pattern)
     max_gap = check_max_gap(max_gap)
@@ -252,29 +258,59 @@ def pattern_occurrences(
 # -- internals: arguments are valid from here on --------------------------------
 
 
-def warm_up(background: bool = True) -> threading.Thread | None:
-    """Compile (or load from Numba's cache) the kernels `rank` uses.
+def warm_up(background: bool = True) -> subprocess.Popen | None:
+    """Compile (or load from Numba's on-disk cache) the kernels `rank` uses.
 
     A first run after install finds the cache empty and compiles for several
-    seconds; started in a background thread while the recordings are read, most of
-    that time overlaps with reading (LLVM releases the GIL). Later calls of the
-    kernels wait on Numba's compiler lock instead of compiling a second time.
+    seconds. With `background`, a child process does that on the other core
+    while this one reads and segments the recordings; the first miner call here
+    waits for the child, then loads the kernels it cached (a thread would not
+    help: compiling holds the GIL). Nothing is started when this process has
+    compiled the kernels already.
 
     >>> warm_up(background=False) is None
     True
     """
-
-    def run() -> None:
+    global _warming
+    if not background:
         db = SequenceDB.from_lists([[1, 2, 1], [2, 1]])
         top_k_patterns(db, 1, min_support=1, score=lambda s, n: n * 3.0 + s)
         pattern_occurrences(db, [2, 1])
-
-    if not background:
-        run()
         return None
-    thread = threading.Thread(target=run, name="deskmine-numba-warm-up", daemon=True)
-    thread.start()
-    return thread
+    if _warming is not None or kernels.mine_patterns.signatures:
+        return None
+    try:
+        _warming = subprocess.Popen(
+            [sys.executable, "-c", _WARM_UP_CODE],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # no child processes here: compile when first needed
+        return None
+    atexit.register(_stop_warm_up)
+    return _warming
+
+
+_WARM_UP_CODE = "from discover.mining import warm_up; warm_up(background=False)"
+_warming: subprocess.Popen | None = None
+
+
+def _await_warm_up() -> None:
+    """Let a warm-up child finish caching the kernels before this process loads them."""
+    global _warming
+    if _warming is None:
+        return
+    child, _warming = _warming, None
+    try:
+        child.wait(timeout=300)
+    except subprocess.TimeoutExpired:
+        child.kill()
+
+
+def _stop_warm_up() -> None:
+    if _warming is not None and _warming.poll() is None:
+        _warming.kill()
 
 
 def _mine(
