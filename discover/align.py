@@ -434,7 +434,9 @@ def _keys(tokens: np.ndarray) -> np.ndarray:
     """Token * MAX_REPEAT + its occurrence number so far (one instance)."""
     order = np.argsort(tokens, kind="stable")
     sorted_tokens = tokens[order]
-    new = np.r_[True, sorted_tokens[1:] != sorted_tokens[:-1]]
+    new = np.empty(sorted_tokens.shape[0], dtype=bool)
+    new[:1] = True
+    np.not_equal(sorted_tokens[1:], sorted_tokens[:-1], out=new[1:])
     start = np.maximum.accumulate(np.where(new, np.arange(order.shape[0]), 0))
     occurrence = np.empty(tokens.shape[0], dtype=np.int64)
     occurrence[order] = np.arange(order.shape[0]) - start
@@ -455,7 +457,9 @@ def _previous_backbone(keys: np.ndarray, backbone: np.ndarray) -> np.ndarray:
     is_backbone = _on_backbone(keys, backbone)
     index = np.where(is_backbone, np.arange(keys.shape[0]), -1)
     latest = np.maximum.accumulate(index) if index.size else index
-    before = np.r_[-1, latest[:-1]]
+    before = np.empty_like(latest)
+    before[:1] = -1
+    before[1:] = latest[:-1]
     return np.where(before >= 0, keys[np.maximum(before, 0)], -1)
 
 

@@ -187,11 +187,11 @@ def step_keys(cycle_of: np.ndarray, token: np.ndarray) -> np.ndarray:
     """Token * MAX_REPEAT + its occurrence number within the cycle (capped)."""
     order = np.lexsort((np.arange(token.shape[0]), token, cycle_of))
     sorted_cycle, sorted_token = cycle_of[order], token[order]
-    new = np.r_[
-        True,
-        (sorted_cycle[1:] != sorted_cycle[:-1])
-        | (sorted_token[1:] != sorted_token[:-1]),
-    ]
+    new = np.empty(order.shape[0], dtype=bool)
+    new[:1] = True
+    new[1:] = (sorted_cycle[1:] != sorted_cycle[:-1]) | (
+        sorted_token[1:] != sorted_token[:-1]
+    )
     group_start = np.maximum.accumulate(np.where(new, np.arange(order.shape[0]), 0))
     occurrence = np.arange(order.shape[0]) - group_start
     keys = np.empty(token.shape[0], dtype=np.int64)
