@@ -277,7 +277,7 @@ def warm_up(background: bool = True) -> subprocess.Popen | None:
         top_k_patterns(db, 1, min_support=1, score=lambda s, n: n * 3.0 + s)
         pattern_occurrences(db, [2, 1])
         return None
-    if _warming is not None or kernels.mine_patterns.signatures:
+    if _warming is not None or kernels.mine_patterns.signatures or _on_disk():
         return None
     try:
         _warming = subprocess.Popen(
@@ -294,6 +294,21 @@ def warm_up(background: bool = True) -> subprocess.Popen | None:
 
 _WARM_UP_CODE = "from discover.mining import warm_up; warm_up(background=False)"
 _warming: subprocess.Popen | None = None
+
+
+def _on_disk() -> bool:
+    """Whether Numba's on-disk cache already holds the kernels `rank` uses.
+
+    Reads Numba's cache index (not a public API: any surprise means "no", and a
+    child is started that finds the cache and exits).
+    """
+    try:
+        return all(
+            bool(kernel._cache._cache_file._load_index())
+            for kernel in (kernels.mine_patterns, kernels.pattern_occurrences)
+        )
+    except Exception:  # noqa: BLE001 - private API of a dependency
+        return False
 
 
 def _await_warm_up() -> None:

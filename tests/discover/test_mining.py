@@ -338,3 +338,18 @@ def test_top_k_patterns_accepts_a_scalar_only_score():
 def test_top_k_patterns_on_a_long_repeat_stays_fast_and_finite():
     got = top_k_patterns([[4] * 100_000], 1, max_length=8)
     assert got == [(1, [4] * 8)]
+
+
+def test_warm_up_knows_when_the_kernels_are_cached(monkeypatch):
+    from discover import kernels, mining
+
+    mining.warm_up(background=False)  # compiled or loaded, and saved to the cache
+    assert mining._on_disk()
+    assert mining.warm_up() is None  # compiled in this process: no child
+
+    class Broken:
+        def __getattr__(self, name):
+            raise RuntimeError("numba changed its cache internals")
+
+    monkeypatch.setattr(kernels.mine_patterns, "_cache", Broken())
+    assert not mining._on_disk()  # unknown means not cached
