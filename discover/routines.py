@@ -273,13 +273,13 @@ def canonical_sequence(db: SequenceDB, variant_of: Sequence[int]) -> list[int]:
     holders = (
         set(pattern_occurrences(db, core)[0].tolist()) if core else set(range(len(db)))
     )
-    for variant in sorted(counts, key=lambda v: (-counts[v], v)):
+    for variant in sorted(counts):  # ranked: most frequent first
         if counts[variant] < 2:
             break
         first = variant_of.index(variant)
         if first in holders:
             return _sequence(db, first)
-    return core if core else _sequence(db, variant_of.index(min(variant_of)))
+    return core if core else _sequence(db, variant_of.index(0))
 
 
 def _sequence(db: SequenceDB, i: int) -> list[int]:
